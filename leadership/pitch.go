@@ -1,0 +1,219 @@
+// Package leadership holds the acts of influence: pitches that promote a
+// better way to a target group, the evidence behind them, the tickets that
+// followers buy, examples (leading by example) and re-pitches of journeys
+// under way. Nothing here decides: leadership grants no rights over a
+// decision or a journey (rule 2).
+package leadership
+
+import (
+	"context"
+	"net/url"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/text"
+)
+
+// Kind is the kind of pitch.
+type Kind string
+
+// The kinds of pitch.
+const (
+	Proposal Kind = "proposal" // needs a management decision
+	Example  Kind = "example"  // "I did this, here is what happened": needs no decision
+)
+
+// Status is where a pitch stands.
+type Status string
+
+// The statuses of a pitch. An example stays Showing.
+const (
+	Selling   Status = "selling"
+	Adopted   Status = "adopted"
+	Declined  Status = "declined"
+	Deferred  Status = "deferred"
+	Merged    Status = "merged"
+	Withdrawn Status = "withdrawn"
+	Showing   Status = "showing"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case Selling, Adopted, Declined, Deferred, Merged, Withdrawn, Showing:
+		return true
+	}
+	return false
+}
+
+// Pitch promotes a better way to a target group.
+type Pitch struct {
+	ID               wayfare.ID    `json:"id"`
+	GroupID          wayfare.ID    `json:"group_id"`
+	AuthorID         wayfare.ID    `json:"author_id"`
+	Kind             Kind          `json:"kind"`
+	Title            string        `json:"title"`
+	StatusQuo        string        `json:"status_quo"`
+	BetterWay        string        `json:"better_way"`
+	TicketsWanted    int           `json:"tickets_wanted"`
+	SalesClose       *time.Time    `json:"sales_close,omitempty"`
+	Evidence         []Evidence    `json:"evidence"`
+	TicketsSold      int           `json:"tickets_sold"`
+	Status           Status        `json:"status"`
+	ReadyForDecision bool          `json:"ready_for_decision"`
+	Origin           people.Origin `json:"origin"`
+	DecisionID       *wayfare.ID   `json:"decision_id,omitempty"`
+	JourneyID        *wayfare.ID   `json:"journey_id,omitempty"`
+	MergedInto       *wayfare.ID   `json:"merged_into,omitempty"`
+	CreatedAt        time.Time     `json:"created_at"`
+}
+
+// Ready reports whether the tickets wanted are reached: a signal to
+// management, never a gate (rule 6).
+func Ready(kind Kind, sold, wanted int) bool {
+	return kind == Proposal && sold >= wanted
+}
+
+// NewPitch is the input that publishes a pitch.
+type NewPitch struct {
+	GroupID       wayfare.ID `json:"group_id"`
+	Kind          Kind       `json:"kind"`
+	Title         string     `json:"title"`
+	StatusQuo     string     `json:"status_quo"`
+	BetterWay     string     `json:"better_way"`
+	TicketsWanted int        `json:"tickets_wanted"`
+	SalesClose    *time.Time `json:"sales_close,omitempty"`
+	Evidence      []Evidence `json:"evidence"`
+}
+
+// Limits of a pitch.
+const (
+	MaxTicketsWanted = 100000
+	MaxEvidence      = 50
+)
+
+// Validate checks a new pitch against the clock and normalizes it.
+func (p *NewPitch) Validate(now time.Time) error {
+	var err error
+	if p.GroupID <= 0 {
+		return wayfare.FieldError("group_id", "is required")
+	}
+	if p.Kind != Proposal && p.Kind != Example {
+		return wayfare.FieldError("kind", "must be %q or %q", Proposal, Example)
+	}
+	if p.Title, err = text.Line("title", p.Title, 3, 200); err != nil {
+		return err
+	}
+	if p.StatusQuo, err = text.Block("status_quo", p.StatusQuo, 1, 20000); err != nil {
+		return err
+	}
+	if p.BetterWay, err = text.Block("better_way", p.BetterWay, 1, 20000); err != nil {
+		return err
+	}
+	if p.TicketsWanted < 1 || p.TicketsWanted > MaxTicketsWanted {
+		return wayfare.FieldError("tickets_wanted", "must be between 1 and %d", MaxTicketsWanted)
+	}
+	if p.SalesClose != nil && !p.SalesClose.After(now) {
+		return wayfare.FieldError("sales_close", "must be in the future")
+	}
+	if len(p.Evidence) > MaxEvidence {
+		return wayfare.FieldError("evidence", "must hold at most %d items", MaxEvidence)
+	}
+	return ValidateEvidence("evidence", p.Evidence)
+}
+
+// EvidenceKind is the kind of an evidence item.
+type EvidenceKind string
+
+// The kinds of evidence.
+const (
+	DataPoint   EvidenceKind = "data"        // a value with a unit and a source
+	Link        EvidenceKind = "link"        // a document or page
+	Experiment  EvidenceKind = "experiment"  // the result of a trial
+	Testimonial EvidenceKind = "testimonial" // an example or testimonial
+)
+
+// Evidence backs a pitch (rule 7: evidence is first-class).
+type Evidence struct {
+	Kind   EvidenceKind `json:"kind"`
+	Label  string       `json:"label"`
+	Value  *float64     `json:"value,omitempty"`
+	Unit   string       `json:"unit,omitempty"`
+	URL    string       `json:"url,omitempty"`
+	Source string       `json:"source,omitempty"`
+}
+
+// ValidateEvidence checks each item; field prefixes the field names.
+func ValidateEvidence(field string, items []Evidence) error {
+	for i := range items {
+		if err := items[i].validate(field + "[" + itoa(i) + "]"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Evidence) validate(field string) error {
+	var err error
+	switch e.Kind {
+	case DataPoint, Link, Experiment, Testimonial:
+	default:
+		return wayfare.FieldError(field+".kind", "must be one of data, link, experiment, testimonial")
+	}
+	if e.Label, err = text.Block(field+".label", e.Label, 1, 2000); err != nil {
+		return err
+	}
+	if e.Unit, err = text.Line(field+".unit", e.Unit, 0, 50); err != nil {
+		return err
+	}
+	if e.Source, err = text.Line(field+".source", e.Source, 0, 500); err != nil {
+		return err
+	}
+	if e.Kind == DataPoint && e.Value == nil {
+		return wayfare.FieldError(field+".value", "is required for a data point")
+	}
+	if e.Kind == Link && e.URL == "" {
+		return wayfare.FieldError(field+".url", "is required for a link")
+	}
+	if e.URL != "" {
+		u, perr := url.Parse(e.URL)
+		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(e.URL) > 2000 {
+			return wayfare.FieldError(field+".url", "must be an http or https address")
+		}
+	}
+	return nil
+}
+
+func itoa(i int) string { return wayfare.ID(i).String() }
+
+// PitchFilter narrows a list of pitches.
+type PitchFilter struct {
+	GroupID  wayfare.ID
+	AuthorID wayfare.ID
+	Status   Status
+	Kind     Kind
+	Query    string
+	wayfare.Page
+}
+
+// Service publishes pitches and sells tickets.
+type Service interface {
+	// Publish publishes a pitch: anyone signed in may pitch to any group
+	// (rule 1). EINVALID for bad fields, ENOTFOUND for an unknown group.
+	Publish(ctx context.Context, in NewPitch) (*Pitch, error)
+	// Pitch returns one pitch with its evidence, tickets sold and origin.
+	Pitch(ctx context.Context, id wayfare.ID) (*Pitch, error)
+	// Pitches lists pitches, newest first.
+	Pitches(ctx context.Context, f PitchFilter) ([]*Pitch, error)
+	// Withdraw withdraws a pitch not yet decided. The author only.
+	Withdraw(ctx context.Context, id wayfare.ID) (*Pitch, error)
+	// BuyTicket buys the actor's ticket; created is false when the actor
+	// already held one (rule 5). ECONFLICT when sales are over.
+	BuyTicket(ctx context.Context, pitchID wayfare.ID) (t *Ticket, created bool, err error)
+	// RefundTicket refunds the actor's ticket. ECONFLICT after departure,
+	// ENOTFOUND when the actor holds no ticket.
+	RefundTicket(ctx context.Context, pitchID wayfare.ID) error
+	// Repitch re-sells a journey that has not arrived. Anyone (rule 1).
+	Repitch(ctx context.Context, journeyID wayfare.ID, in NewRepitch) (*Repitch, error)
+}

@@ -1,0 +1,93 @@
+// Package ledger is the append-only record of every act, each tagged with
+// the function it serves (rule 4), and the hub that fans committed acts out
+// to live listeners.
+package ledger
+
+import (
+	"context"
+
+	"github.com/wayfare-org/wayfare"
+)
+
+// The verbs of acts, noun.past_tense.
+const (
+	PersonCreated   = "person.created"
+	GroupCreated    = "group.created"
+	RoleSet         = "role.set"
+	PitchPublished  = "pitch.published"
+	ExamplePosted   = "example.posted"
+	PitchWithdrawn  = "pitch.withdrawn"
+	TicketBought    = "ticket.bought"
+	TicketRefunded  = "ticket.refunded"
+	DecisionMade    = "decision.made"
+	DriverNamed     = "driver.named"
+	StopAdded       = "stop.added"
+	StopDone        = "stop.done"
+	StopReopened    = "stop.reopened"
+	JourneyDeparted = "journey.departed"
+	JourneyArrived  = "journey.arrived"
+	JourneyAbandon  = "journey.abandoned"
+	CheckinPosted   = "checkin.posted"
+	DoubtRaised     = "doubt.raised"
+	RiderReconfirm  = "rider.reconfirmed"
+	RiderLeft       = "rider.left"
+	RepitchPosted   = "repitch.posted"
+)
+
+// functions maps each verb to the function its act serves. It is the one
+// place where a verb's function is declared.
+var functions = map[string]wayfare.Function{
+	PersonCreated:   wayfare.Admin,
+	GroupCreated:    wayfare.Admin,
+	RoleSet:         wayfare.Admin,
+	PitchPublished:  wayfare.Leadership,
+	ExamplePosted:   wayfare.Leadership,
+	PitchWithdrawn:  wayfare.Leadership,
+	RepitchPosted:   wayfare.Leadership,
+	TicketBought:    wayfare.Follower,
+	TicketRefunded:  wayfare.Follower,
+	DoubtRaised:     wayfare.Follower,
+	RiderReconfirm:  wayfare.Follower,
+	RiderLeft:       wayfare.Follower,
+	DecisionMade:    wayfare.Management,
+	DriverNamed:     wayfare.Management,
+	StopAdded:       wayfare.Management,
+	StopDone:        wayfare.Management,
+	StopReopened:    wayfare.Management,
+	JourneyDeparted: wayfare.Management,
+	JourneyArrived:  wayfare.Management,
+	JourneyAbandon:  wayfare.Management,
+	CheckinPosted:   wayfare.Management,
+}
+
+// FunctionOf returns the function of a verb; ok is false for an unknown verb.
+func FunctionOf(verb string) (f wayfare.Function, ok bool) {
+	f, ok = functions[verb]
+	return f, ok
+}
+
+// Verbs returns every known verb.
+func Verbs() []string {
+	out := make([]string, 0, len(functions))
+	for v := range functions {
+		out = append(out, v)
+	}
+	return out
+}
+
+// Filter narrows the ledger.
+type Filter struct {
+	Function wayfare.Function
+	Verb     string
+	PersonID wayfare.ID
+	GroupID  wayfare.ID
+	wayfare.Page
+}
+
+// Service reads the ledger. Acts are written by the services that act, in
+// the same transaction as the state they change; nothing edits or deletes
+// them.
+type Service interface {
+	// Acts lists acts, newest first.
+	Acts(ctx context.Context, f Filter) ([]*wayfare.Act, error)
+}

@@ -1,0 +1,46 @@
+// Package management holds the acts that decide and facilitate: decisions
+// on pitches, and the journeys that adopted pitches become, with their
+// drivers, stops, check-ins and the riders' doubts. Only management of the
+// target group may do these (rule 3).
+package management
+
+import "github.com/wayfare-org/wayfare"
+
+// Standing is what the system knows about an actor's standing towards one
+// group and, where there is one, one journey.
+type Standing struct {
+	Actor   wayfare.Actor
+	Manager bool // manager of the group or of an ancestor group
+	Driver  bool // a named driver of the journey at stake
+}
+
+// Rule names used in errors.
+const (
+	RuleOnlyManagement = "only-management-decides"
+	RuleSignedIn       = "signed-in"
+)
+
+// CanDecide applies rule 3 to a decision or to naming drivers: the manager
+// role in the target group (or an ancestor) is needed. Admin rights and
+// authorship grant nothing here (rules 2 and 3).
+func CanDecide(s Standing) error {
+	if s.Actor.System || s.Manager {
+		return nil
+	}
+	if s.Actor.Anonymous() {
+		return wayfare.Forbidden(RuleSignedIn, "sign in to act")
+	}
+	return wayfare.Forbidden(RuleOnlyManagement, "only a manager of the target group (or of a group above it) may decide")
+}
+
+// CanDrive applies rule 3 to running a journey: management of the target
+// group, or a driver it named (delegated management).
+func CanDrive(s Standing) error {
+	if s.Actor.System || s.Manager || s.Driver {
+		return nil
+	}
+	if s.Actor.Anonymous() {
+		return wayfare.Forbidden(RuleSignedIn, "sign in to act")
+	}
+	return wayfare.Forbidden(RuleOnlyManagement, "only the journey's drivers or a manager of the target group may run this journey")
+}

@@ -1,0 +1,193 @@
+// Package store keeps Wayfare's state in SQL: SQLite embedded by default.
+// Public methods are the domain's services; each write runs in one
+// transaction that also appends its acts to the ledger (rule 4). Writes go
+// through one writer that commits waiting requests together (group commit)
+// and answers each only after its commit; reads use a pool of their own.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wayfare-org/wayfare/ledger"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+)
+
+// Config opens a store.
+type Config struct {
+	// Path is the SQLite database file; ":memory:" is not supported (the
+	// writer and readers share the file).
+	Path string
+	// Logger receives operational messages; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now. Tests pin it.
+	Now func() time.Time
+	// Readers is the size of the read pool; 0 picks one from the CPUs.
+	Readers int
+	// Synchronous is the SQLite synchronous mode: "NORMAL" (default,
+	// survives a process crash) or "FULL" (also survives power loss).
+	Synchronous string
+}
+
+// DB is an open store.
+type DB struct {
+	read   *sql.DB
+	write  *sql.DB
+	ckpt   *sql.DB
+	log    *slog.Logger
+	now    func() time.Time
+	hub    *ledger.Hub
+	path   string
+	writes chan *writeReq
+
+	version atomic.Int64 // bumped after each commit; caches key on it
+	stmts   readStmts
+
+	closeOnce sync.Once
+	closing   chan struct{}
+	done      sync.WaitGroup
+
+	tokens sync.Map // token hash (string) → wayfare.Actor
+	stats  Stats
+}
+
+// Stats counts the writer's work, for /metrics.
+type Stats struct {
+	Batches  atomic.Int64
+	Requests atomic.Int64
+	Failures atomic.Int64
+}
+
+// Open opens (creating if needed) and migrates the database at cfg.Path.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Path == "" || cfg.Path == ":memory:" {
+		return nil, errors.New("store: a database file path is required")
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o750); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db := &DB{
+		log:     cfg.Logger,
+		now:     cfg.Now,
+		hub:     ledger.NewHub(),
+		path:    cfg.Path,
+		writes:  make(chan *writeReq, 4096),
+		closing: make(chan struct{}),
+	}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	sync := cfg.Synchronous
+	if sync == "" {
+		sync = "NORMAL"
+	}
+	if sync != "NORMAL" && sync != "FULL" {
+		return nil, fmt.Errorf("store: synchronous must be NORMAL or FULL, not %q", sync)
+	}
+	var err error
+	// busy_timeout comes first so that every later pragma waits politely.
+	base := "file:" + (&url.URL{Path: cfg.Path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
+	if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
+		return nil, err
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetMaxIdleConns(1)
+	db.write.SetConnMaxLifetime(0)
+	if err := migrate(ctx, db.write); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
+		return nil, err
+	}
+	n := cfg.Readers
+	if n <= 0 {
+		n = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	db.read.SetMaxOpenConns(n)
+	db.read.SetMaxIdleConns(n)
+	db.read.SetConnMaxLifetime(0)
+	if db.ckpt, err = sql.Open("sqlite", base); err != nil {
+		return nil, err
+	}
+	db.ckpt.SetMaxOpenConns(1)
+	if err := db.prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.done.Add(2)
+	go db.writer()
+	go db.checkpointer()
+	return db, nil
+}
+
+// Close stops the writer after the requests already queued, checkpoints
+// and closes the database.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() { close(db.closing) })
+	db.done.Wait()
+	var errs []error
+	if db.ckpt != nil {
+		_, err := db.ckpt.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, err, db.ckpt.Close())
+	}
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	errs = append(errs, db.write.Close())
+	return errors.Join(errs...)
+}
+
+// Hub returns the hub that fans committed acts out.
+func (db *DB) Hub() *ledger.Hub { return db.hub }
+
+// Version returns a number that changes after every commit: a cache of
+// encoded answers stays valid while it stays the same.
+func (db *DB) Version() int64 { return db.version.Load() }
+
+// WriterStats returns the writer's counters.
+func (db *DB) WriterStats() *Stats { return &db.stats }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// checkpointer keeps the WAL short off the writer's path: passive
+// checkpoints often, and a restart when the WAL grows long so that it can
+// be reused from its start.
+func (db *DB) checkpointer() {
+	defer db.done.Done()
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.closing:
+			return
+		case <-t.C:
+		}
+		var busy, logFrames, done int
+		err := db.ckpt.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &done)
+		if err != nil {
+			db.log.Warn("checkpoint", "err", err)
+			continue
+		}
+		if logFrames > 4000 {
+			if _, err := db.ckpt.Exec("PRAGMA wal_checkpoint(RESTART)"); err != nil {
+				db.log.Warn("checkpoint restart", "err", err)
+			}
+		}
+	}
+}

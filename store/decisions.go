@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/ledger"
+	"github.com/wayfare-org/wayfare/management"
+)
+
+var _ management.Service = (*DB)(nil)
+
+// Decide records a decision; see management.Service.
+func (db *DB) Decide(ctx context.Context, pitchID wayfare.ID, in management.NewDecision) (*management.Decision, error) {
+	if err := requireSignedIn(wayfare.ActorFrom(ctx)); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(db.now()); err != nil {
+		return nil, err
+	}
+	var d *management.Decision
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		d, err = tx.decide(pitchID, in)
+		return err
+	})
+	return d, err
+}
+
+func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision) (*management.Decision, error) {
+	p, err := tx.pitchState(pitchID)
+	if err != nil {
+		return nil, err
+	}
+	standing, err := tx.standing(p.groupID, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := management.CanDecide(standing); err != nil {
+		return nil, err
+	}
+	decided := management.Decided{Example: p.kind == leadership.Example, Current: p.decisionID,
+		Closed: p.status == leadership.Withdrawn || p.status == leadership.Merged}
+	if err := management.CanRecord(decided, in); err != nil {
+		return nil, err
+	}
+	d := &management.Decision{PitchID: pitchID, DeciderID: tx.actor.PersonID, Outcome: in.Outcome, Method: in.Method,
+		Rationale: in.Rationale, RevisitOn: in.RevisitOn, MergeInto: in.MergeInto, Supersedes: in.Supersedes, CreatedAt: tx.now}
+	status := leadership.Status(map[management.Outcome]string{management.Adopt: "adopted", management.Decline: "declined",
+		management.Defer: "deferred", management.Merge: "merged"}[in.Outcome])
+	journeyLive := p.journeyID != nil && !management.JourneyStatus(p.journeyStatus).Over()
+	switch {
+	case in.Outcome == management.Adopt && journeyLive:
+		d.JourneyID = p.journeyID // adopted again: the journey goes on
+	case in.Outcome == management.Adopt:
+		if d.JourneyID, err = tx.createJourney(p, in.Destination); err != nil {
+			return nil, err
+		}
+	case journeyLive:
+		review := fmt.Sprintf("Ended by a later decision: %s. %s", in.Outcome, in.Rationale)
+		if err := tx.endJourney(*p.journeyID, p.groupID, management.Abandoned, review); err != nil {
+			return nil, err
+		}
+	}
+	if in.Outcome == management.Merge {
+		if err := tx.merge(p, *in.MergeInto); err != nil {
+			return nil, err
+		}
+	}
+	d.ID, err = tx.insert(`INSERT INTO decisions (pitch_id, decider_id, outcome, method, rationale, revisit_on, merge_into,
+		supersedes, journey_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, pitchID, d.DeciderID, string(d.Outcome),
+		string(d.Method), d.Rationale, d.RevisitOn, nullID(d.MergeInto), nullID(d.Supersedes), nullID(d.JourneyID), micros(tx.now))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(`UPDATE pitches SET status = ?, decision_id = ?, journey_id = coalesce(?, journey_id), merged_into = ?
+		WHERE id = ?`, string(status), d.ID, nullID(d.JourneyID), nullID(d.MergeInto), pitchID); err != nil {
+		return nil, err
+	}
+	return d, tx.act(ledger.DecisionMade, "pitch", pitchID, p.groupID, map[string]any{"decision_id": d.ID,
+		"outcome": d.Outcome, "method": d.Method, "supersedes": d.Supersedes, "journey_id": d.JourneyID})
+}
+
+// createJourney turns an adopted pitch into a journey whose riders are the
+// ticket holders. The decider does not become a driver by deciding, nor
+// the author by pitching (rule 2).
+func (tx *Tx) createJourney(p *pitchState, destination string) (*wayfare.ID, error) {
+	if destination == "" {
+		destination = p.betterWay
+	}
+	id, err := tx.insert(`INSERT INTO journeys (pitch_id, group_id, title, destination, status, riders, created_at)
+		VALUES (?, ?, ?, ?, 'boarding', 0, ?)`, p.id, p.groupID, p.title, destination, micros(tx.now))
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.exec(`INSERT INTO journey_riders (journey_id, person_id, joined_at)
+		SELECT ?, person_id, ? FROM tickets WHERE pitch_id = ?`, id, micros(tx.now), p.id)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := res.RowsAffected()
+	if _, err := tx.exec(`UPDATE journeys SET riders = ? WHERE id = ?`, n, id); err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
+// merge moves a pitch's tickets to another pitch: a holder of both keeps one.
+func (tx *Tx) merge(from *pitchState, into wayfare.ID) error {
+	if into == from.id {
+		return wayfare.FieldError("merge_into", "must name another pitch")
+	}
+	to, err := tx.pitchState(into)
+	if err != nil {
+		if wayfare.ErrorCode(err) == wayfare.ENOTFOUND {
+			return wayfare.FieldError("merge_into", "names no pitch")
+		}
+		return err
+	}
+	if to.kind != leadership.Proposal || (to.status != leadership.Selling && to.status != leadership.Deferred && to.status != leadership.Adopted) {
+		return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "merge_into", Rule: "merge-into-open-proposal",
+			Message: fmt.Sprintf("names a %s %s; merge into a proposal that is selling, deferred or adopted", to.status, to.kind)}
+	}
+	if to.journeyStatus != "" && management.JourneyStatus(to.journeyStatus).Departed() {
+		return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "merge_into", Rule: "refunds-stop-at-departure",
+			Message: "names a pitch whose journey has departed"}
+	}
+	res, err := tx.exec(`INSERT INTO tickets (pitch_id, person_id, bought_at) SELECT ?, person_id, bought_at FROM tickets
+		WHERE pitch_id = ? ON CONFLICT (pitch_id, person_id) DO NOTHING`, into, from.id)
+	if err != nil {
+		return err
+	}
+	moved, _ := res.RowsAffected()
+	if to.journeyID != nil {
+		rows, err := tx.query(`SELECT person_id FROM tickets WHERE pitch_id = ?`, from.id)
+		if err != nil {
+			return err
+		}
+		var holders []wayfare.ID
+		for rows.Next() {
+			var id wayfare.ID
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			holders = append(holders, id)
+		}
+		rows.Close()
+		for _, h := range holders {
+			if err := tx.board(*to.journeyID, h); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := tx.exec(`DELETE FROM tickets WHERE pitch_id = ?`, from.id); err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE pitch_counters SET tickets_sold = 0 WHERE pitch_id = ?`, from.id); err != nil {
+		return err
+	}
+	_, err = tx.exec(`UPDATE pitch_counters SET tickets_sold = tickets_sold + ? WHERE pitch_id = ?`, moved, into)
+	return err
+}
+
+// Decisions lists a pitch's decisions, newest first; see management.Service.
+func (db *DB) Decisions(ctx context.Context, pitchID wayfare.ID) ([]*management.Decision, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, pitch_id, decider_id, outcome, method, rationale, revisit_on,
+		merge_into, supersedes, journey_id, created_at FROM decisions WHERE pitch_id = ? ORDER BY id DESC`, pitchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*management.Decision{}
+	for rows.Next() {
+		var d management.Decision
+		var merge, sup, journey sql.NullInt64
+		var created int64
+		if err := rows.Scan(&d.ID, &d.PitchID, &d.DeciderID, &d.Outcome, &d.Method, &d.Rationale, &d.RevisitOn,
+			&merge, &sup, &journey, &created); err != nil {
+			return nil, err
+		}
+		d.MergeInto, d.Supersedes, d.JourneyID, d.CreatedAt = idPtr(merge), idPtr(sup), idPtr(journey), fromMicros(created)
+		out = append(out, &d)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,304 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/ledger"
+)
+
+var _ leadership.Service = (*DB)(nil)
+
+// Publish publishes a pitch; see leadership.Service.
+func (db *DB) Publish(ctx context.Context, in leadership.NewPitch) (*leadership.Pitch, error) {
+	if err := requireSignedIn(wayfare.ActorFrom(ctx)); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(db.now()); err != nil {
+		return nil, err
+	}
+	var p *leadership.Pitch
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		p, err = tx.publish(in)
+		return err
+	})
+	return p, err
+}
+
+func (tx *Tx) publish(in leadership.NewPitch) (*leadership.Pitch, error) {
+	var ok bool
+	if err := tx.row(`SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?)`, in.GroupID).Scan(&ok); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &wayfare.Error{Code: wayfare.ENOTFOUND, Field: "group_id", Message: "names no group"}
+	}
+	origin, err := tx.origin(tx.actor.PersonID, in.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	status := leadership.Selling
+	if in.Kind == leadership.Example {
+		status = leadership.Showing
+	}
+	id, err := tx.insert(`INSERT INTO pitches (group_id, author_id, kind, title, status_quo, better_way, tickets_wanted,
+		sales_close, status, origin_relation, origin_levels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.GroupID, tx.actor.PersonID, string(in.Kind), in.Title, in.StatusQuo, in.BetterWay, in.TicketsWanted,
+		nullMicros(in.SalesClose), string(status), string(origin.Relation), origin.Levels, micros(tx.now))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(`INSERT INTO pitch_counters (pitch_id, tickets_sold) VALUES (?, 0)`, id); err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(`INSERT INTO pitches_fts (rowid, title, status_quo, better_way) VALUES (?, ?, ?, ?)`,
+		id, in.Title, in.StatusQuo, in.BetterWay); err != nil {
+		return nil, err
+	}
+	if err := tx.insertEvidence("pitch_id", id, in.Evidence); err != nil {
+		return nil, err
+	}
+	verb := ledger.PitchPublished
+	if in.Kind == leadership.Example {
+		verb = ledger.ExamplePosted
+	}
+	if err := tx.act(verb, "pitch", id, in.GroupID, map[string]any{
+		"title": in.Title, "kind": in.Kind, "origin": origin, "evidence": len(in.Evidence)}); err != nil {
+		return nil, err
+	}
+	if in.Evidence == nil {
+		in.Evidence = []leadership.Evidence{}
+	}
+	return &leadership.Pitch{ID: id, GroupID: in.GroupID, AuthorID: tx.actor.PersonID, Kind: in.Kind, Title: in.Title,
+		StatusQuo: in.StatusQuo, BetterWay: in.BetterWay, TicketsWanted: in.TicketsWanted, SalesClose: in.SalesClose,
+		Evidence: in.Evidence, Status: status, Origin: origin, CreatedAt: tx.now}, nil
+}
+
+func (tx *Tx) insertEvidence(column string, owner wayfare.ID, items []leadership.Evidence) error {
+	for i, e := range items {
+		if _, err := tx.exec(`INSERT INTO evidence (`+column+`, position, kind, label, value, unit, url, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, owner, i, string(e.Kind), e.Label, e.Value, e.Unit, e.URL, e.Source); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const pitchCols = `p.id, p.group_id, p.author_id, p.kind, p.title, p.status_quo, p.better_way, p.tickets_wanted,
+	p.sales_close, p.status, p.origin_relation, p.origin_levels, p.decision_id, p.journey_id, p.merged_into,
+	p.created_at, c.tickets_sold`
+
+const pitchFrom = ` FROM pitches p JOIN pitch_counters c ON c.pitch_id = p.id`
+
+func scanPitch(s interface{ Scan(...any) error }) (*leadership.Pitch, error) {
+	var p leadership.Pitch
+	var salesClose, decision, journey, merged sql.NullInt64
+	var created int64
+	err := s.Scan(&p.ID, &p.GroupID, &p.AuthorID, &p.Kind, &p.Title, &p.StatusQuo, &p.BetterWay, &p.TicketsWanted,
+		&salesClose, &p.Status, &p.Origin.Relation, &p.Origin.Levels, &decision, &journey, &merged, &created, &p.TicketsSold)
+	if err != nil {
+		return nil, err
+	}
+	p.SalesClose = timePtr(salesClose)
+	p.DecisionID, p.JourneyID, p.MergedInto = idPtr(decision), idPtr(journey), idPtr(merged)
+	p.CreatedAt = fromMicros(created)
+	p.ReadyForDecision = leadership.Ready(p.Kind, p.TicketsSold, p.TicketsWanted)
+	p.Evidence = []leadership.Evidence{}
+	return &p, nil
+}
+
+type readStmts struct {
+	pitch         *sql.Stmt
+	pitchEvidence *sql.Stmt
+}
+
+func (db *DB) prepare(ctx context.Context) error {
+	var err error
+	if db.stmts.pitch, err = db.read.PrepareContext(ctx, `SELECT `+pitchCols+pitchFrom+` WHERE p.id = ?`); err != nil {
+		return err
+	}
+	db.stmts.pitchEvidence, err = db.read.PrepareContext(ctx, `SELECT pitch_id, kind, label, value, unit, url, source
+		FROM evidence WHERE pitch_id = ? ORDER BY position`)
+	return err
+}
+
+// Pitch returns one pitch; see leadership.Service.
+func (db *DB) Pitch(ctx context.Context, id wayfare.ID) (*leadership.Pitch, error) {
+	p, err := scanPitch(db.stmts.pitch.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, wayfare.NotFound("pitch")
+	} else if err != nil {
+		return nil, err
+	}
+	rows, err := db.stmts.pitchEvidence.QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p, scanEvidence(rows, map[wayfare.ID]*leadership.Pitch{id: p})
+}
+
+func scanEvidence(rows *sql.Rows, into map[wayfare.ID]*leadership.Pitch) error {
+	defer rows.Close()
+	for rows.Next() {
+		var owner wayfare.ID
+		var e leadership.Evidence
+		var v sql.NullFloat64
+		if err := rows.Scan(&owner, &e.Kind, &e.Label, &v, &e.Unit, &e.URL, &e.Source); err != nil {
+			return err
+		}
+		if v.Valid {
+			e.Value = &v.Float64
+		}
+		if p := into[owner]; p != nil {
+			p.Evidence = append(p.Evidence, e)
+		}
+	}
+	return rows.Err()
+}
+
+// Pitches lists pitches, newest first; see leadership.Service.
+func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leadership.Pitch, error) {
+	f.Page = f.Page.Normalize()
+	var where []string
+	var args []any
+	if f.Cursor != 0 {
+		where, args = append(where, "p.id < ?"), append(args, f.Cursor)
+	}
+	if f.GroupID != 0 {
+		where, args = append(where, "p.group_id = ?"), append(args, f.GroupID)
+	}
+	if f.AuthorID != 0 {
+		where, args = append(where, "p.author_id = ?"), append(args, f.AuthorID)
+	}
+	if f.Status != "" {
+		where, args = append(where, "p.status = ?"), append(args, string(f.Status))
+	}
+	if f.Kind != "" {
+		where, args = append(where, "p.kind = ?"), append(args, string(f.Kind))
+	}
+	if q := ftsQuery(f.Query); q != "" {
+		where, args = append(where, "p.id IN (SELECT rowid FROM pitches_fts WHERE pitches_fts MATCH ?)"), append(args, q)
+	}
+	q := `SELECT ` + pitchCols + pitchFrom
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY p.id DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*leadership.Pitch{}
+	byID := map[wayfare.ID]*leadership.Pitch{}
+	for rows.Next() {
+		p, err := scanPitch(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+		byID[p.ID] = p
+	}
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := make([]any, 0, len(out))
+	for _, p := range out {
+		ids = append(ids, p.ID)
+	}
+	erows, err := db.read.QueryContext(ctx, `SELECT pitch_id, kind, label, value, unit, url, source FROM evidence
+		WHERE pitch_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) ORDER BY pitch_id, position`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return out, scanEvidence(erows, byID)
+}
+
+// ftsQuery turns what a person typed into an FTS5 query: every word must
+// appear, the last one as a prefix.
+func ftsQuery(s string) string {
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !(r == '\'' || r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127)
+	})
+	if len(words) > 16 {
+		words = words[:16]
+	}
+	for i, w := range words {
+		words[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	if len(words) > 0 {
+		words[len(words)-1] += "*"
+	}
+	return strings.Join(words, " ")
+}
+
+// Withdraw withdraws a pitch; see leadership.Service.
+func (db *DB) Withdraw(ctx context.Context, id wayfare.ID) (*leadership.Pitch, error) {
+	if err := requireSignedIn(wayfare.ActorFrom(ctx)); err != nil {
+		return nil, err
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		var author, group wayfare.ID
+		var status leadership.Status
+		err := tx.row(`SELECT author_id, group_id, status FROM pitches WHERE id = ?`, id).Scan(&author, &group, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return wayfare.NotFound("pitch")
+		} else if err != nil {
+			return err
+		}
+		if author != tx.actor.PersonID {
+			return wayfare.Forbidden("author-withdraws", "only the author may withdraw a pitch")
+		}
+		if status != leadership.Selling && status != leadership.Showing {
+			return wayfare.Conflict("decisions-are-records", "a %s pitch cannot be withdrawn", status)
+		}
+		if _, err := tx.exec(`UPDATE pitches SET status = 'withdrawn' WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return tx.act(ledger.PitchWithdrawn, "pitch", id, group, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Pitch(ctx, id)
+}
+
+// pitchState is what a write needs to know about a pitch.
+type pitchState struct {
+	id            wayfare.ID
+	kind          leadership.Kind
+	status        leadership.Status
+	groupID       wayfare.ID
+	title         string
+	betterWay     string
+	salesClose    *time.Time
+	decisionID    *wayfare.ID
+	journeyID     *wayfare.ID
+	journeyStatus string
+	ticketsSold   int
+}
+
+func (tx *Tx) pitchState(id wayfare.ID) (*pitchState, error) {
+	s := &pitchState{id: id}
+	var salesClose, decision, journey sql.NullInt64
+	var jstatus sql.NullString
+	err := tx.row(`SELECT p.kind, p.status, p.group_id, p.title, p.better_way, p.sales_close, p.decision_id, p.journey_id,
+		j.status, c.tickets_sold FROM pitches p JOIN pitch_counters c ON c.pitch_id = p.id
+		LEFT JOIN journeys j ON j.id = p.journey_id WHERE p.id = ?`, id).Scan(&s.kind, &s.status, &s.groupID, &s.title,
+		&s.betterWay, &salesClose, &decision, &journey, &jstatus, &s.ticketsSold)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, wayfare.NotFound("pitch")
+	} else if err != nil {
+		return nil, err
+	}
+	s.salesClose, s.decisionID, s.journeyID, s.journeyStatus = timePtr(salesClose), idPtr(decision), idPtr(journey), jstatus.String
+	return s, nil
+}
+
