@@ -1,0 +1,151 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
+)
+
+func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
+	var in leadership.NewPitch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.Publish(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/pitches/"+p.ID.String())
+	writeJSON(w, http.StatusCreated, p)
+	return nil
+}
+
+func (s *Server) getPitch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Pitch(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) listPitches(w http.ResponseWriter, r *http.Request) error {
+	// Lists are the same for every reader: answers are cached until the
+	// next commit.
+	key := r.URL.RawQuery
+	version := s.svc.Version()
+	if b, ok := s.lists.get(key, version); ok {
+		writeRaw(w, http.StatusOK, b)
+		return nil
+	}
+	pg, err := page(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := leadership.PitchFilter{Page: pg, Query: q.Get("q"), Status: leadership.Status(q.Get("status")), Kind: leadership.Kind(q.Get("kind"))}
+	if f.Status != "" && !f.Status.Valid() {
+		return wayfare.FieldError("status", "must be one of selling, adopted, declined, deferred, merged, withdrawn, showing")
+	}
+	if f.Kind != "" && f.Kind != leadership.Proposal && f.Kind != leadership.Example {
+		return wayfare.FieldError("kind", "must be proposal or example")
+	}
+	if f.GroupID, err = queryID(r, "group_id"); err != nil {
+		return err
+	}
+	if f.AuthorID, err = queryID(r, "author_id"); err != nil {
+		return err
+	}
+	items, err := s.svc.Pitches(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	b, err := marshal(list(items, pg, func(p *leadership.Pitch) wayfare.ID { return p.ID }))
+	if err != nil {
+		return err
+	}
+	s.lists.put(key, version, b)
+	writeRaw(w, http.StatusOK, b)
+	return nil
+}
+
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Withdraw(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) buyTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	t, created, err := s.svc.BuyTicket(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, t)
+	return nil
+}
+
+func (s *Server) refundTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RefundTicket(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in management.NewDecision
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	d, err := s.svc.Decide(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, d)
+	return nil
+}
+
+func (s *Server) listDecisions(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Pitch(r.Context(), id); err != nil {
+		return err
+	}
+	items, err := s.svc.Decisions(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, List[*management.Decision]{Items: items})
+	return nil
+}

@@ -1,0 +1,45 @@
+package api
+
+import "net/http"
+
+// routes is the whole surface of the API.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.mux.HandleFunc("GET /api/openapi.json", serveOpenAPI)
+
+	s.handle("POST /api/v1/people", s.createPerson)
+	s.handle("GET /api/v1/people", s.listPeople)
+	s.handle("GET /api/v1/people/{id}", s.getPerson)
+	s.handle("POST /api/v1/groups", s.createGroup)
+	s.handle("GET /api/v1/groups", s.listGroups)
+	s.handle("GET /api/v1/groups/{id}", s.getGroup)
+	s.handle("PUT /api/v1/groups/{id}/members/{person_id}", s.setRole)
+
+	s.handle("POST /api/v1/pitches", s.publish)
+	s.handle("GET /api/v1/pitches", s.listPitches)
+	s.handle("GET /api/v1/pitches/{id}", s.getPitch)
+	s.handle("POST /api/v1/pitches/{id}/withdraw", s.withdraw)
+	s.handle("POST /api/v1/pitches/{id}/tickets", s.buyTicket)
+	s.handle("DELETE /api/v1/pitches/{id}/tickets/me", s.refundTicket)
+	s.handle("POST /api/v1/pitches/{id}/decision", s.decide)
+	s.handle("GET /api/v1/pitches/{id}/decisions", s.listDecisions)
+
+	s.handle("GET /api/v1/journeys/{id}", s.getJourney)
+	s.handle("PUT /api/v1/journeys/{id}/drivers/{person_id}", s.nameDriver)
+	s.handle("POST /api/v1/journeys/{id}/stops", s.addStop)
+	s.handle("PATCH /api/v1/journeys/{id}/stops/{stop_id}", s.setStop)
+	s.handle("POST /api/v1/journeys/{id}/depart", s.depart)
+	s.handle("POST /api/v1/journeys/{id}/arrive", s.arrive)
+	s.handle("POST /api/v1/journeys/{id}/abandon", s.abandon)
+	s.handle("POST /api/v1/journeys/{id}/checkins", s.checkin)
+	s.handle("POST /api/v1/journeys/{id}/doubts", s.raiseDoubt)
+	s.handle("POST /api/v1/journeys/{id}/reconfirm", s.reconfirm)
+	s.handle("DELETE /api/v1/journeys/{id}/riders/me", s.leave)
+	s.handle("POST /api/v1/journeys/{id}/repitches", s.repitch)
+
+	s.handle("GET /api/v1/acts", s.listActs)
+	s.handle("GET /api/v1/events", s.events)
+
+	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) error { return errNoRoute })
+}

@@ -1,0 +1,93 @@
+// Package api serves the JSON API under /api/v1, its OpenAPI document,
+// the live event stream, /healthz and /metrics. Handlers are thin: decode,
+// call a service, encode. Rules live in the domain, not here.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/ledger"
+	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+// Services is everything the API calls.
+type Services interface {
+	people.Service
+	leadership.Service
+	management.Service
+	management.JourneyService
+	ledger.Service
+	// Authenticate returns the actor a bearer token stands for.
+	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
+	// Version changes after every commit.
+	Version() int64
+	// Hub fans committed acts out.
+	Hub() *ledger.Hub
+	// Ping checks that storage answers.
+	Ping(ctx context.Context) error
+}
+
+// Server is the API's HTTP handler.
+type Server struct {
+	svc     Services
+	log     *slog.Logger
+	mux     *http.ServeMux
+	metrics *metrics
+	lists   *pageCache
+	version string
+	// Heartbeat is how often the event stream sends a keep-alive comment.
+	Heartbeat time.Duration
+}
+
+// New returns the API over the services.
+func New(svc Services, log *slog.Logger, version string) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), metrics: newMetrics(svc), lists: newPageCache(4096),
+		version: version, Heartbeat: 25 * time.Second}
+	s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// handlerFunc is a handler that returns an error to be answered as a problem.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle wraps a handler: bearer authentication, the body limit, metrics
+// and the problem answer.
+func (s *Server) handle(pattern string, h handlerFunc) {
+	route := pattern
+	s.mux.Handle(pattern, s.metrics.instrument(route, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		actor, err := s.authenticate(r)
+		if err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		r = r.WithContext(wayfare.WithActor(r.Context(), actor))
+		if err := h(w, r); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})))
+}
+
+func (s *Server) authenticate(r *http.Request) (wayfare.Actor, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "an Authorization: Bearer token is required"}
+	}
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the Authorization header must be Bearer <token>"}
+	}
+	return s.svc.Authenticate(r.Context(), strings.TrimSpace(token))
+}

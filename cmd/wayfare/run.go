@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/wayfare-org/wayfare/store"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"
+
+const usage = `wayfare — bottom-up leadership, with management kept apart
+
+Usage:
+  wayfare demo    [--addr A] [--data DIR] [--people N] [--seed S]
+  wayfare init    --data DIR --admin-email E --admin-name N
+  wayfare serve   --data DIR [--addr A]
+  wayfare token create --data DIR --email E
+  wayfare migrate --data DIR
+  wayfare backup  --data DIR --out FILE
+  wayfare version
+
+Flags may also come from the environment: WAYFARE_DATA, WAYFARE_ADDR.
+`
+
+// env is what every verb is given.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+// run is the whole program: main only wires the process to it, so that
+// tests can run it on port :0 in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("a command is required")
+	}
+	verb, rest := args[0], args[1:]
+	switch verb {
+	case "serve":
+		return e.serve(ctx, rest)
+	case "demo":
+		return e.demo(ctx, rest)
+	case "init":
+		return e.init(ctx, rest)
+	case "token":
+		if len(rest) == 0 || rest[0] != "create" {
+			return errors.New("usage: wayfare token create --data DIR --email E")
+		}
+		return e.tokenCreate(ctx, rest[1:])
+	case "migrate":
+		return e.migrate(ctx, rest)
+	case "backup":
+		return e.backup(ctx, rest)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "wayfare", Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", verb)
+}
+
+// flags returns a FlagSet for a verb with the data flag bound to
+// WAYFARE_DATA.
+func (e *env) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("wayfare "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	data := fs.String("data", e.getenv("WAYFARE_DATA"), "data `directory` (env WAYFARE_DATA)")
+	return fs, data
+}
+
+func (e *env) addrFlag(fs *flag.FlagSet, def string) *string {
+	if v := e.getenv("WAYFARE_ADDR"); v != "" {
+		def = v
+	}
+	return fs.String("addr", def, "listen `address` (env WAYFARE_ADDR)")
+}
+
+// open opens the store in a data directory.
+func (e *env) open(ctx context.Context, data string) (*store.DB, error) {
+	if strings.TrimSpace(data) == "" {
+		return nil, errors.New("--data (or WAYFARE_DATA) is required")
+	}
+	return store.Open(ctx, store.Config{Path: filepath.Join(data, "wayfare.db"), Logger: e.log})
+}
+
+func (e *env) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}

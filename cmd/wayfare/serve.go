@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/wayfare-org/wayfare/api"
+	"github.com/wayfare-org/wayfare/store"
+)
+
+func (e *env) serve(ctx context.Context, args []string) error {
+	fs, data := e.flags("serve")
+	addr := e.addrFlag(fs, "127.0.0.1:8080")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	db, err := e.open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return e.listen(ctx, db, *addr, func(url string) {
+		fmt.Fprintf(e.stdout, "Wayfare is serving at %s\n", url)
+	})
+}
+
+// listen serves the application on addr until ctx ends, then shuts down
+// gracefully: open requests finish, event streams close.
+func (e *env) listen(ctx context.Context, db *store.DB, addr string, ready func(url string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	handler := api.New(db, e.log, Version)
+	streams, stopStreams := context.WithCancel(context.Background())
+	defer stopStreams()
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return streams },
+	}
+	srv.RegisterOnShutdown(stopStreams)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	ready("http://" + ln.Addr().String())
+	e.log.Info("serving", "addr", ln.Addr().String(), "version", Version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	e.log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
