@@ -301,4 +301,3 @@ func (tx *Tx) pitchState(id wayfare.ID) (*pitchState, error) {
 	s.salesClose, s.decisionID, s.journeyID, s.journeyStatus = timePtr(salesClose), idPtr(decision), idPtr(journey), jstatus.String
 	return s, nil
 }
-
