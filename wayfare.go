@@ -11,6 +11,7 @@ package wayfare
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -33,11 +34,12 @@ func (id ID) MarshalJSON() ([]byte, error) {
 func (id *ID) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return Errorf(EINVALID, "must be a string id")
+		return &json.UnmarshalTypeError{Value: "non-string", Type: reflect.TypeFor[ID]()}
 	}
 	v, err := ParseID(s)
 	if err != nil {
-		return err
+		// A type error lets the decoder name the field at fault.
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[ID]()}
 	}
 	*id = v
 	return nil

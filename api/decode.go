@@ -81,6 +81,8 @@ func decodeError(err error) error {
 
 func jsonType(goType string) string {
 	switch {
+	case goType == "wayfare.ID", goType == "*wayfare.ID":
+		return "a string holding an id"
 	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
 		return "a number"
 	case goType == "string", strings.HasSuffix(goType, ".Kind"), strings.HasSuffix(goType, "Status"),
