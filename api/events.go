@@ -3,21 +3,46 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/ledger"
 )
 
 // events streams committed acts as server-sent events: the event name is
-// the verb, the data the act as in /api/v1/acts.
+// the verb, the data the act as in /api/v1/acts. A client that reconnects
+// with Last-Event-ID first gets the acts it missed (up to a page).
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	rc := http.NewResponseController(w)
 	sub := s.svc.Hub().Subscribe(256)
 	defer sub.Close()
+	var backlog []*wayfare.Act
+	var last wayfare.ID
+	if h := r.Header.Get("Last-Event-ID"); h != "" {
+		id, err := wayfare.ParseID(h)
+		if err != nil {
+			return wayfare.FieldError("Last-Event-ID", "is not an event id this server sent")
+		}
+		acts, err := s.svc.Acts(r.Context(), ledger.Filter{Page: wayfare.Page{Limit: wayfare.MaxLimit}, After: id})
+		if err != nil {
+			return err
+		}
+		backlog, last = acts, id
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n: connected\n\n")
+	if err := rc.Flush(); err != nil {
+		return nil
+	}
+	for i := len(backlog) - 1; i >= 0; i-- { // oldest first
+		writeEvent(w, backlog[i])
+		last = max(last, backlog[i].ID)
+	}
 	if err := rc.Flush(); err != nil {
 		return nil
 	}
@@ -33,14 +58,21 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				return nil
 			}
-			b, err := json.Marshal(a)
-			if err != nil {
-				return nil
+			if a.ID <= last {
+				continue // sent already from the backlog
 			}
-			fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", a.ID, a.Verb, b)
+			writeEvent(w, a)
 		}
 		if err := rc.Flush(); err != nil {
 			return nil
 		}
 	}
+}
+
+func writeEvent(w io.Writer, a *wayfare.Act) {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", a.ID, a.Verb, b)
 }

@@ -230,3 +230,37 @@ func TestEventsStreamActs(t *testing.T) {
 		t.Fatalf("anonymous stream: %d", w.Code)
 	}
 }
+
+func TestEventsResumeFromLastEventID(t *testing.T) {
+	f := newFixture(t)
+	acts := decodeInto[api.List[wayfare.Act]](t, f.do("member", "GET", "/api/v1/acts?limit=1", nil))
+	last := acts.Items[0].ID
+	f.do("outsider", "POST", f.path("/api/v1/pitches/{P}/tickets"), nil)
+	f.do("member", "POST", f.path("/api/v1/journeys/{J}/doubts"), nil)
+	srv := httptest.NewServer(f.h)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+f.tokens["member"])
+	req.Header.Set("Last-Event-ID", last.String())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	r := bufio.NewReader(res.Body)
+	var events []string
+	for len(events) < 2 {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := strings.CutPrefix(line, "event: "); ok {
+			events = append(events, strings.TrimSpace(v))
+		}
+	}
+	if events[0] != "ticket.bought" || events[1] != "doubt.raised" {
+		t.Fatalf("missed events replayed as %v, want oldest first", events)
+	}
+}

@@ -81,6 +81,7 @@ type Filter struct {
 	Verb     string
 	PersonID wayfare.ID
 	GroupID  wayfare.ID
+	After    wayfare.ID // only acts newer than this one
 	wayfare.Page
 }
 

@@ -19,6 +19,9 @@ func (db *DB) Acts(ctx context.Context, f ledger.Filter) ([]*wayfare.Act, error)
 	if f.Cursor != 0 {
 		where, args = append(where, "id < ?"), append(args, f.Cursor)
 	}
+	if f.After != 0 {
+		where, args = append(where, "id > ?"), append(args, f.After)
+	}
 	if f.Function != "" {
 		where, args = append(where, "function = ?"), append(args, string(f.Function))
 	}
