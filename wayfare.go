@@ -79,7 +79,7 @@ func (f Function) Valid() bool {
 type Act struct {
 	ID          ID              `json:"id"`
 	At          time.Time       `json:"at"`
-	PersonID    ID              `json:"person_id"`
+	PersonID    ID              `json:"person_id,omitempty"` // absent for the command line
 	Function    Function        `json:"function"`
 	Verb        string          `json:"verb"`
 	SubjectKind string          `json:"subject_kind"`
@@ -124,13 +124,21 @@ const (
 	MaxLimit     = 500
 )
 
-// Normalize applies the default and the maximum to the limit.
+// Normalize applies the default and the maximum to the limit. It allows
+// one item over MaxLimit so that a caller can peek whether more follow.
 func (p Page) Normalize() Page {
 	if p.Limit <= 0 {
 		p.Limit = DefaultLimit
 	}
-	if p.Limit > MaxLimit {
-		p.Limit = MaxLimit
+	if p.Limit > MaxLimit+1 {
+		p.Limit = MaxLimit + 1
 	}
+	return p
+}
+
+// Peek returns the page that asks for one more item than p, to learn
+// whether another page follows.
+func (p Page) Peek() Page {
+	p.Limit++
 	return p
 }

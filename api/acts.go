@@ -13,7 +13,7 @@ func (s *Server) listActs(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := ledger.Filter{Page: pg, Function: wayfare.Function(q.Get("function")), Verb: q.Get("verb")}
+	f := ledger.Filter{Page: pg.Peek(), Function: wayfare.Function(q.Get("function")), Verb: q.Get("verb")}
 	if f.Function != "" && !f.Function.Valid() {
 		return wayfare.FieldError("function", "must be one of leadership, management, follower, admin")
 	}

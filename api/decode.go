@@ -117,11 +117,12 @@ func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	w.Write([]byte{'\n'})
 }
 
-// pathID reads an id from the path.
-func pathID(r *http.Request, name string) (wayfare.ID, error) {
+// pathID reads the id of a kind of thing from the path; an id that
+// cannot be one is answered as not found.
+func pathID(r *http.Request, name, kind string) (wayfare.ID, error) {
 	id, err := wayfare.ParseID(r.PathValue(name))
 	if err != nil {
-		return 0, wayfare.NotFound(strings.TrimSuffix(name, "_id"))
+		return 0, wayfare.NotFound(kind)
 	}
 	return id, nil
 }
@@ -166,11 +167,12 @@ type List[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// list builds a page: a next cursor only when the page is full.
+// list builds a page from items fetched with p.Peek(): a next cursor only
+// when more items follow.
 func list[T any](items []T, p wayfare.Page, idOf func(T) wayfare.ID) List[T] {
-	l := List[T]{Items: items}
-	if len(items) == p.Limit && len(items) > 0 {
-		l.NextCursor = encodeCursor(idOf(items[len(items)-1]))
+	if len(items) <= p.Limit {
+		return List[T]{Items: items}
 	}
-	return l
+	items = items[:p.Limit]
+	return List[T]{Items: items, NextCursor: encodeCursor(idOf(items[len(items)-1]))}
 }

@@ -108,8 +108,8 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-// wrap puts the OpenAPI validator around the handler when it is built in.
-var wrap = func(t *testing.T, h http.Handler) http.Handler { return h }
+// wrap checks every request and response against the OpenAPI document.
+func wrap(t *testing.T, h http.Handler) http.Handler { return validateAgainstSpec(t, h) }
 
 // do sends a request as someone ("" for anonymous) and returns the answer.
 func (f *fixture) do(who, method, path string, body any) *httptest.ResponseRecorder {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -262,5 +263,31 @@ func TestEventsResumeFromLastEventID(t *testing.T) {
 	}
 	if events[0] != "ticket.bought" || events[1] != "doubt.raised" {
 		t.Fatalf("missed events replayed as %v, want oldest first", events)
+	}
+}
+
+func TestRepeatedDoubtIsIdempotent(t *testing.T) {
+	f := newFixture(t)
+	path := f.path("/api/v1/journeys/{J}/doubts")
+	if w := f.do("member", "POST", path, `{"note":"Why?"}`); w.Code != 201 {
+		t.Fatal(describe(w))
+	}
+	w := f.do("member", "POST", path, `{"note":"Why, again?"}`)
+	if w.Code != 200 || decodeInto[map[string]any](t, w)["note"] != "Why?" {
+		t.Fatal(describe(w))
+	}
+}
+
+func TestLastPageHasNoCursor(t *testing.T) {
+	f := newFixture(t)
+	all := decodeInto[api.List[map[string]any]](t, f.do("member", "GET", "/api/v1/people", nil))
+	n := len(all.Items)
+	full := decodeInto[api.List[map[string]any]](t, f.do("member", "GET", "/api/v1/people?limit="+strconv.Itoa(n), nil))
+	if len(full.Items) != n || full.NextCursor != "" {
+		t.Fatalf("a full last page must carry no next_cursor: %d items, %q", len(full.Items), full.NextCursor)
+	}
+	short := decodeInto[api.List[map[string]any]](t, f.do("member", "GET", "/api/v1/people?limit="+strconv.Itoa(n-1), nil))
+	if short.NextCursor == "" {
+		t.Fatal("a page with more to follow must carry next_cursor")
 	}
 }

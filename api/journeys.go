@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) getJourney(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -22,11 +22,11 @@ func (s *Server) getJourney(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) nameDriver(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "person_id")
+	pid, err := pathID(r, "person_id", "person")
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) journeyAnswer(w http.ResponseWriter, r *http.Request, id wayfar
 }
 
 func (s *Server) addStop(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -63,11 +63,11 @@ func (s *Server) addStop(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setStop(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
-	sid, err := pathID(r, "stop_id")
+	sid, err := pathID(r, "stop_id", "stop")
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) setStop(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) depart(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (s *Server) abandon(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) end(w http.ResponseWriter, r *http.Request, to management.JourneyStatus) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, to management.Journ
 }
 
 func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) raiseDoubt(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -152,16 +152,20 @@ func (s *Server) raiseDoubt(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeOptional(r, &in); err != nil {
 		return err
 	}
-	d, err := s.svc.RaiseDoubt(r.Context(), id, in)
+	d, created, err := s.svc.RaiseDoubt(r.Context(), id, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, d)
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, d)
 	return nil
 }
 
 func (s *Server) reconfirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -172,7 +176,7 @@ func (s *Server) reconfirm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) leave(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}
@@ -184,7 +188,7 @@ func (s *Server) leave(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) repitch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "journey")
 	if err != nil {
 		return err
 	}

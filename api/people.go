@@ -27,7 +27,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := people.PersonFilter{Page: pg, Query: r.URL.Query().Get("q")}
+	f := people.PersonFilter{Page: pg.Peek(), Query: r.URL.Query().Get("q")}
 	if f.GroupID, err = queryID(r, "group_id"); err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "person")
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := people.GroupFilter{Page: pg}
+	f := people.GroupFilter{Page: pg.Peek()}
 	if f.ParentID, err = queryID(r, "parent_id"); err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "group")
 	if err != nil {
 		return err
 	}
@@ -96,11 +96,11 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setRole(w http.ResponseWriter, r *http.Request) error {
-	gid, err := pathID(r, "id")
+	gid, err := pathID(r, "id", "group")
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "person_id")
+	pid, err := pathID(r, "person_id", "person")
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPitch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Server) listPitches(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := leadership.PitchFilter{Page: pg, Query: q.Get("q"), Status: leadership.Status(q.Get("status")), Kind: leadership.Kind(q.Get("kind"))}
+	f := leadership.PitchFilter{Page: pg.Peek(), Query: q.Get("q"), Status: leadership.Status(q.Get("status")), Kind: leadership.Kind(q.Get("kind"))}
 	if f.Status != "" && !f.Status.Valid() {
 		return wayfare.FieldError("status", "must be one of selling, adopted, declined, deferred, merged, withdrawn, showing")
 	}
@@ -76,7 +76,7 @@ func (s *Server) listPitches(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) buyTicket(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (s *Server) buyTicket(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) refundTicket(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Server) refundTicket(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listDecisions(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
 	}

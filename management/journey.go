@@ -199,7 +199,9 @@ type JourneyService interface {
 	// Checkin posts progress. Drivers or management.
 	Checkin(ctx context.Context, journeyID wayfare.ID, in NewCheckin) (*Checkin, error)
 	// RaiseDoubt, Reconfirm and Leave are the riders' own acts.
-	RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in NewDoubt) (*Doubt, error)
+	// A rider has one open doubt at most: raising it again returns the
+	// open one with created false.
+	RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in NewDoubt) (d *Doubt, created bool, err error)
 	Reconfirm(ctx context.Context, journeyID wayfare.ID) error
 	Leave(ctx context.Context, journeyID wayfare.ID) error
 }

@@ -122,6 +122,9 @@ func (db *DB) SetStopDone(ctx context.Context, journeyID, stopID wayfare.ID, don
 		} else if err != nil {
 			return err
 		}
+		if j.status.Over() {
+			return wayfare.Conflict("journey-route", "the journey is %s", j.status)
+		}
 		if doneAt.Valid == done { // already so: idempotent
 			s.Done, s.DoneAt = done, timePtr(doneAt)
 			return nil
@@ -244,11 +247,12 @@ func (tx *Tx) rider(journeyID wayfare.ID) (*journeyState, error) {
 
 // RaiseDoubt records a rider's doubt; a rider has one open doubt at most,
 // and raising it again returns the open one.
-func (db *DB) RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in management.NewDoubt) (*management.Doubt, error) {
+func (db *DB) RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in management.NewDoubt) (*management.Doubt, bool, error) {
 	if err := in.Validate(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	d := &management.Doubt{PersonID: wayfare.ActorFrom(ctx).PersonID}
+	created := false
 	err := db.journeyWrite(ctx, func(tx *Tx) error {
 		j, err := tx.rider(journeyID)
 		if err != nil {
@@ -267,7 +271,7 @@ func (db *DB) RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in managemen
 			journeyID, d.PersonID, in.Note, micros(tx.now)); err != nil {
 			return err
 		}
-		d.Note, d.RaisedAt = in.Note, tx.now
+		d.Note, d.RaisedAt, created = in.Note, tx.now, true
 		if _, err := tx.exec(`UPDATE journeys SET open_doubts = open_doubts + 1 WHERE id = ?`, journeyID); err != nil {
 			return err
 		}
@@ -277,7 +281,10 @@ func (db *DB) RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in managemen
 		}
 		return tx.act(ledger.DoubtRaised, "journey", journeyID, j.groupID, map[string]any{"doubt_id": d.ID, "needs_leadership": needs})
 	})
-	return d, err
+	if err != nil {
+		return nil, false, err
+	}
+	return d, created, nil
 }
 
 func (tx *Tx) needsLeadership(journeyID wayfare.ID) (bool, error) {

@@ -171,13 +171,13 @@ func testDoubts(t *testing.T, o *org) {
 	if j.RiderCount != 8 || len(j.Riders) != 8 {
 		t.Fatalf("riders = %d", j.RiderCount)
 	}
-	if _, err := o.db.RaiseDoubt(as(o.rep), j.ID, management.NewDoubt{}); code(err) != wayfare.EFORBIDDEN {
+	if _, _, err := o.db.RaiseDoubt(as(o.rep), j.ID, management.NewDoubt{}); code(err) != wayfare.EFORBIDDEN {
 		t.Fatalf("non-rider doubting: %v", err)
 	}
 	o.db.Depart(as(o.ceo), j.ID)
-	first, _ := o.db.RaiseDoubt(as(riders[0]), j.ID, management.NewDoubt{Note: "Why?"})
-	again, err := o.db.RaiseDoubt(as(riders[0]), j.ID, management.NewDoubt{Note: "Why, again?"})
-	if err != nil || again.ID != first.ID {
+	first, created, _ := o.db.RaiseDoubt(as(riders[0]), j.ID, management.NewDoubt{Note: "Why?"})
+	again, createdAgain, err := o.db.RaiseDoubt(as(riders[0]), j.ID, management.NewDoubt{Note: "Why, again?"})
+	if err != nil || again.ID != first.ID || !created || createdAgain {
 		t.Fatalf("a repeated doubt must return the open one: %v", err)
 	}
 	if got, _ := o.db.Journey(context.Background(), j.ID); got.NeedsLeadership {
@@ -202,7 +202,7 @@ func testDoubts(t *testing.T, o *org) {
 		t.Fatal(err)
 	}
 	o.db.End(as(o.ceo), j.ID, management.Arrived, management.Ending{Review: "Done."})
-	if _, err := o.db.RaiseDoubt(as(riders[2]), j.ID, management.NewDoubt{}); code(err) != wayfare.ECONFLICT {
+	if _, _, err := o.db.RaiseDoubt(as(riders[2]), j.ID, management.NewDoubt{}); code(err) != wayfare.ECONFLICT {
 		t.Fatalf("doubting an arrived journey: %v", err)
 	}
 	if _, err := o.db.Repitch(as(o.rep), j.ID, leadership.NewRepitch{Message: "x"}); code(err) != wayfare.ECONFLICT {

@@ -188,7 +188,7 @@ func testStory(t *testing.T, o *org) {
 	if err := o.db.RefundTicket(as(o.vp), p.ID); code(err) != wayfare.ECONFLICT {
 		t.Fatalf("refund after departure: %v", err)
 	}
-	if _, err := o.db.RaiseDoubt(as(o.vp), j.ID, management.NewDoubt{Note: "why?"}); err != nil {
+	if _, _, err := o.db.RaiseDoubt(as(o.vp), j.ID, management.NewDoubt{Note: "why?"}); err != nil {
 		t.Fatal(err)
 	}
 	j, _ = o.db.Journey(context.Background(), j.ID)
