@@ -1,0 +1,90 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/api"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+func TestListFilters(t *testing.T) {
+	f := newFixture(t)
+	f.do("member", "POST", "/api/v1/pitches", map[string]any{"group_id": f.ids["O"].String(), "kind": "example",
+		"title": "Standing desks for everyone", "status_quo": "a", "better_way": "b", "tickets_wanted": 1})
+	pitches := func(q string) []leadership.Pitch {
+		t.Helper()
+		w := f.do("member", "GET", f.path("/api/v1/pitches?"+q), nil)
+		if w.Code != 200 {
+			t.Fatal(describe(w))
+		}
+		return decodeInto[api.List[leadership.Pitch]](t, w).Items
+	}
+	tests := []struct {
+		query string
+		want  int
+	}{
+		{"", 3},
+		{"group_id={T}", 2},
+		{"group_id={O}", 1},
+		{"kind=example", 1},
+		{"status=adopted", 1},
+		{"status=selling&group_id={T}", 1},
+		{"author_id={member}", 1},
+		{"author_id={author}&kind=proposal", 2},
+		{"q=standing", 1},
+		{"q=desk", 1}, // the last word is a prefix
+		{"q=weekly%20demos", 2},
+		{"q=nothing%20like%20this", 0},
+	}
+	for _, tt := range tests {
+		if got := pitches(tt.query); len(got) != tt.want {
+			t.Errorf("?%s: %d pitches, want %d", tt.query, len(got), tt.want)
+		}
+	}
+	peopleIn := func(q string) []people.Person {
+		t.Helper()
+		return decodeInto[api.List[people.Person]](t, f.do("member", "GET", f.path("/api/v1/people?"+q), nil)).Items
+	}
+	if got := peopleIn("group_id={T}"); len(got) != 2 {
+		t.Errorf("people in T: %d", len(got))
+	}
+	if got := peopleIn("q=otherman"); len(got) != 1 || got[0].Name != "otherManager" || got[0].Email != "" {
+		t.Errorf("people matching otherman: %+v (e-mails hidden from non-admins)", got)
+	}
+	acts := func(q string) []wayfare.Act {
+		t.Helper()
+		return decodeInto[api.List[wayfare.Act]](t, f.do("member", "GET", f.path("/api/v1/acts?"+q), nil)).Items
+	}
+	for _, a := range acts("function=management") {
+		if a.Function != wayfare.Management {
+			t.Errorf("function filter let through %+v", a)
+		}
+	}
+	if got := acts("verb=decision.made"); len(got) != 1 || got[0].PersonID != f.ids["manager"] {
+		t.Errorf("decision acts: %+v", got)
+	}
+	if got := acts("person_id={member}&group_id={O}"); len(got) != 1 || got[0].Verb != "example.posted" {
+		t.Errorf("member's acts in O: %+v", got)
+	}
+}
+
+func TestMetricsCountRequests(t *testing.T) {
+	f := newFixture(t)
+	f.do("member", "GET", f.path("/api/v1/pitches/{P}"), nil)
+	f.do("member", "GET", "/api/v1/pitches/99999", nil)
+	body := f.do("", "GET", "/metrics", nil).Body.String()
+	for _, want := range []string{
+		`wayfare_http_requests_total{route="GET /api/v1/pitches/{id}",status="200"} 1`,
+		`wayfare_http_requests_total{route="GET /api/v1/pitches/{id}",status="404"} 1`,
+		`wayfare_http_request_duration_seconds_count{route="GET /api/v1/pitches/{id}"} 2`,
+		"wayfare_commits_total",
+		"wayfare_event_listeners 0",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
