@@ -88,3 +88,31 @@ func TestMetricsCountRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestJourneyList(t *testing.T) {
+	f := newFixture(t)
+	list := func(q string) []map[string]any {
+		t.Helper()
+		w := f.do("outsider", "GET", f.path("/api/v1/journeys?"+q), nil)
+		if w.Code != 200 {
+			t.Fatal(describe(w))
+		}
+		return decodeInto[api.List[map[string]any]](t, w).Items
+	}
+	if got := list("group_id={T}&status=boarding"); len(got) != 1 || got[0]["rider_count"] != 1.0 || got[0]["stops"] != nil {
+		t.Fatalf("journeys of T: %+v", got)
+	}
+	if got := list("needs_leadership=true"); len(got) != 0 {
+		t.Fatalf("no doubts yet, but %d need leadership", len(got))
+	}
+	f.do("member", "POST", f.path("/api/v1/journeys/{J}/doubts"), nil)
+	if got := list("needs_leadership=true"); len(got) != 1 || got[0]["needs_leadership"] != true {
+		t.Fatalf("after the only rider's doubt: %+v", got)
+	}
+	if got := list("status=arrived"); len(got) != 0 {
+		t.Fatalf("arrived: %+v", got)
+	}
+	if w := f.do("outsider", "GET", "/api/v1/journeys?needs_leadership=maybe", nil); w.Code != 400 || problemOf(t, w).Field != "needs_leadership" {
+		t.Fatal(describe(w))
+	}
+}

@@ -8,6 +8,34 @@ import (
 	"github.com/wayfare-org/wayfare/management"
 )
 
+func (s *Server) listJourneys(w http.ResponseWriter, r *http.Request) error {
+	pg, err := page(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := management.JourneyFilter{Page: pg.Peek(), Status: management.JourneyStatus(q.Get("status"))}
+	if f.Status != "" && !f.Status.Valid() {
+		return wayfare.FieldError("status", "must be one of boarding, underway, arrived, abandoned")
+	}
+	switch q.Get("needs_leadership") {
+	case "", "false":
+	case "true":
+		f.NeedsLeadership = true
+	default:
+		return wayfare.FieldError("needs_leadership", "must be true or false")
+	}
+	if f.GroupID, err = queryID(r, "group_id"); err != nil {
+		return err
+	}
+	items, err := s.svc.Journeys(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list(items, pg, func(j *management.JourneySummary) wayfare.ID { return j.ID }))
+	return nil
+}
+
 func (s *Server) getJourney(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "journey")
 	if err != nil {

@@ -51,6 +51,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/v1/pitches/{P}/decision", `{"outcome":"adopt","method":"directive","rationale":"Go."}`, nil, "403 201 403 403 403 403 401"},
 		{"GET", "/api/v1/pitches/{P}/decisions", "", nil, "200 200 200 200 200 200 401"},
 		{"POST", "/api/v1/pitches/{P}/withdraw", "", nil, "403 403 403 403 403 403 401"},
+		{"GET", "/api/v1/journeys", "", nil, "200 200 200 200 200 200 401"},
 		{"GET", "/api/v1/journeys/{J}", "", nil, "200 200 200 200 200 200 401"},
 		{"PUT", "/api/v1/journeys/{J}/drivers/{outsider}", "", nil, "403 200 403 403 403 403 401"},
 		{"POST", "/api/v1/journeys/{J}/stops", `{"title":"Retro","due_on":"2027-01-10"}`, nil, "403 201 403 201 403 403 401"},

@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/pitches/{id}/decision", s.decide)
 	s.handle("GET /api/v1/pitches/{id}/decisions", s.listDecisions)
 
+	s.handle("GET /api/v1/journeys", s.listJourneys)
 	s.handle("GET /api/v1/journeys/{id}", s.getJourney)
 	s.handle("PUT /api/v1/journeys/{id}/drivers/{person_id}", s.nameDriver)
 	s.handle("POST /api/v1/journeys/{id}/stops", s.addStop)

@@ -20,6 +20,11 @@ const (
 	Abandoned JourneyStatus = "abandoned"
 )
 
+// Valid reports whether s is a known status.
+func (s JourneyStatus) Valid() bool {
+	return s == Boarding || s == Underway || s == Arrived || s == Abandoned
+}
+
 // Departed reports whether refunds have stopped.
 func (s JourneyStatus) Departed() bool { return s != Boarding }
 
@@ -57,27 +62,40 @@ func NeedsLeadership(status JourneyStatus, openDoubts, riders, thresholdPercent 
 	return openDoubts*100 >= thresholdPercent*riders
 }
 
+// JourneySummary is a journey without its route and people: what lists show.
+type JourneySummary struct {
+	ID              wayfare.ID    `json:"id"`
+	PitchID         wayfare.ID    `json:"pitch_id"`
+	GroupID         wayfare.ID    `json:"group_id"`
+	Title           string        `json:"title"`
+	Destination     string        `json:"destination"`
+	Status          JourneyStatus `json:"status"`
+	RiderCount      int           `json:"rider_count"`
+	OpenDoubts      int           `json:"open_doubts"`
+	NeedsLeadership bool          `json:"needs_leadership"`
+	Review          string        `json:"review,omitempty"`
+	CreatedAt       time.Time     `json:"created_at"`
+	DepartedAt      *time.Time    `json:"departed_at,omitempty"`
+	EndedAt         *time.Time    `json:"ended_at,omitempty"`
+}
+
 // Journey is what an adopted pitch becomes.
 type Journey struct {
-	ID              wayfare.ID           `json:"id"`
-	PitchID         wayfare.ID           `json:"pitch_id"`
-	GroupID         wayfare.ID           `json:"group_id"`
-	Title           string               `json:"title"`
-	Destination     string               `json:"destination"`
-	Status          JourneyStatus        `json:"status"`
-	Drivers         []wayfare.ID         `json:"drivers"`
-	Riders          []wayfare.ID         `json:"riders"`
-	RiderCount      int                  `json:"rider_count"`
-	Stops           []Stop               `json:"stops"`
-	Checkins        []Checkin            `json:"checkins"`
-	Doubts          []Doubt              `json:"doubts"`
-	OpenDoubts      int                  `json:"open_doubts"`
-	NeedsLeadership bool                 `json:"needs_leadership"`
-	Repitches       []leadership.Repitch `json:"repitches"`
-	Review          string               `json:"review,omitempty"`
-	CreatedAt       time.Time            `json:"created_at"`
-	DepartedAt      *time.Time           `json:"departed_at,omitempty"`
-	EndedAt         *time.Time           `json:"ended_at,omitempty"`
+	JourneySummary
+	Drivers   []wayfare.ID         `json:"drivers"`
+	Riders    []wayfare.ID         `json:"riders"`
+	Stops     []Stop               `json:"stops"`
+	Checkins  []Checkin            `json:"checkins"`
+	Doubts    []Doubt              `json:"doubts"`
+	Repitches []leadership.Repitch `json:"repitches"`
+}
+
+// JourneyFilter narrows a list of journeys.
+type JourneyFilter struct {
+	GroupID         wayfare.ID
+	Status          JourneyStatus
+	NeedsLeadership bool // only journeys whose doubts call for leadership
+	wayfare.Page
 }
 
 // Stop is a milestone on a journey's route.
@@ -188,6 +206,8 @@ type JourneyService interface {
 	// Journey returns a journey with its route, riders, drivers, check-ins,
 	// doubts and re-pitches (ENOTFOUND).
 	Journey(ctx context.Context, id wayfare.ID) (*Journey, error)
+	// Journeys lists journeys, newest first.
+	Journeys(ctx context.Context, f JourneyFilter) ([]*JourneySummary, error)
 	// NameDriver delegates the running of a journey. Management only.
 	NameDriver(ctx context.Context, journeyID, personID wayfare.ID) error
 	// AddStop and SetStopDone plan the route. Drivers or management.

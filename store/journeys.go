@@ -342,20 +342,74 @@ func (db *DB) Leave(ctx context.Context, journeyID wayfare.ID) error {
 	})
 }
 
-// Journey returns a journey with everything on it; see management.JourneyService.
-func (db *DB) Journey(ctx context.Context, id wayfare.ID) (*management.Journey, error) {
-	j := &management.Journey{ID: id}
+const journeyCols = `id, pitch_id, group_id, title, destination, status, riders, open_doubts, review,
+	created_at, departed_at, ended_at`
+
+func scanJourney(s interface{ Scan(...any) error }, threshold int) (*management.JourneySummary, error) {
+	var j management.JourneySummary
 	var created int64
 	var departed, ended sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT pitch_id, group_id, title, destination, status, riders, open_doubts, review,
-		created_at, departed_at, ended_at FROM journeys WHERE id = ?`, id).Scan(&j.PitchID, &j.GroupID, &j.Title,
-		&j.Destination, &j.Status, &j.RiderCount, &j.OpenDoubts, &j.Review, &created, &departed, &ended)
+	if err := s.Scan(&j.ID, &j.PitchID, &j.GroupID, &j.Title, &j.Destination, &j.Status, &j.RiderCount, &j.OpenDoubts,
+		&j.Review, &created, &departed, &ended); err != nil {
+		return nil, err
+	}
+	j.CreatedAt, j.DepartedAt, j.EndedAt = fromMicros(created), timePtr(departed), timePtr(ended)
+	j.NeedsLeadership = management.NeedsLeadership(j.Status, j.OpenDoubts, j.RiderCount, threshold)
+	return &j, nil
+}
+
+// threshold reads the doubt threshold setting.
+func (db *DB) threshold(ctx context.Context) int {
+	var v string
+	if err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'doubt_threshold_percent'`).Scan(&v); err == nil {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return management.DoubtThreshold
+}
+
+// Journeys lists journeys, newest first; see management.JourneyService.
+func (db *DB) Journeys(ctx context.Context, f management.JourneyFilter) ([]*management.JourneySummary, error) {
+	f.Page = f.Page.Normalize()
+	threshold := db.threshold(ctx)
+	q := `SELECT ` + journeyCols + ` FROM journeys WHERE 1 = 1`
+	var args []any
+	if f.Cursor != 0 {
+		q, args = q+` AND id < ?`, append(args, f.Cursor)
+	}
+	if f.GroupID != 0 {
+		q, args = q+` AND group_id = ?`, append(args, f.GroupID)
+	}
+	if f.Status != "" {
+		q, args = q+` AND status = ?`, append(args, string(f.Status))
+	}
+	if f.NeedsLeadership {
+		// management.NeedsLeadership as a condition, so that the database can filter.
+		q, args = q+` AND status IN ('boarding', 'underway') AND open_doubts > 0 AND riders > 0 AND open_doubts * 100 >= ? * riders`,
+			append(args, threshold)
+	}
+	q, args = q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)
+	out := []*management.JourneySummary{}
+	err := db.each(ctx, func(r *sql.Rows) error {
+		j, err := scanJourney(r, threshold)
+		if err == nil {
+			out = append(out, j)
+		}
+		return err
+	}, q, args...)
+	return out, err
+}
+
+// Journey returns a journey with everything on it; see management.JourneyService.
+func (db *DB) Journey(ctx context.Context, id wayfare.ID) (*management.Journey, error) {
+	s, err := scanJourney(db.read.QueryRowContext(ctx, `SELECT `+journeyCols+` FROM journeys WHERE id = ?`, id), db.threshold(ctx))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("journey")
 	} else if err != nil {
 		return nil, err
 	}
-	j.CreatedAt, j.DepartedAt, j.EndedAt = fromMicros(created), timePtr(departed), timePtr(ended)
+	j := &management.Journey{JourneySummary: *s}
 	if j.Drivers, err = db.ids(ctx, `SELECT person_id FROM journey_drivers WHERE journey_id = ? ORDER BY person_id`, id); err != nil {
 		return nil, err
 	}
@@ -365,14 +419,6 @@ func (db *DB) Journey(ctx context.Context, id wayfare.ID) (*management.Journey, 
 	if err := db.journeyParts(ctx, j); err != nil {
 		return nil, err
 	}
-	threshold := management.DoubtThreshold
-	var v string
-	if err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'doubt_threshold_percent'`).Scan(&v); err == nil {
-		if n, err := strconv.Atoi(v); err == nil {
-			threshold = n
-		}
-	}
-	j.NeedsLeadership = management.NeedsLeadership(j.Status, j.OpenDoubts, j.RiderCount, threshold)
 	return j, nil
 }
 
