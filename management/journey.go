@@ -31,6 +31,15 @@ func (s JourneyStatus) Departed() bool { return s != Boarding }
 // Over reports whether the journey has ended.
 func (s JourneyStatus) Over() bool { return s == Arrived || s == Abandoned }
 
+// Going returns ECONFLICT for a journey that has ended: its route, riders
+// and check-ins are fixed from then on, and there is nothing left to sell.
+func (s JourneyStatus) Going() error {
+	if s.Over() {
+		return wayfare.Conflict("journey-route", "the journey is %s", s)
+	}
+	return nil
+}
+
 // Move applies the journey's state machine: it returns ECONFLICT for a
 // move the journey cannot make from where it stands.
 func Move(from, to JourneyStatus) error {

@@ -172,3 +172,16 @@ func TestJourneyInputs(t *testing.T) {
 		}
 	}
 }
+
+func TestGoing(t *testing.T) {
+	for _, s := range []JourneyStatus{Boarding, Underway} {
+		if err := s.Going(); err != nil {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	for _, s := range []JourneyStatus{Arrived, Abandoned} {
+		if code(s.Going()) != wayfare.ECONFLICT {
+			t.Errorf("%s must be over", s)
+		}
+	}
+}

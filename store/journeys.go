@@ -42,6 +42,15 @@ func (tx *Tx) drive(id wayfare.ID) (*journeyState, error) {
 	return j, management.CanDrive(s)
 }
 
+// driveGoing is drive for a journey that has not ended.
+func (tx *Tx) driveGoing(id wayfare.ID) (*journeyState, error) {
+	j, err := tx.drive(id)
+	if err != nil {
+		return nil, err
+	}
+	return j, j.status.Going()
+}
+
 // journeyWrite runs fn for a signed-in actor in a write transaction.
 func (db *DB) journeyWrite(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := requireSignedIn(wayfare.ActorFrom(ctx)); err != nil {
@@ -89,12 +98,9 @@ func (db *DB) AddStop(ctx context.Context, journeyID wayfare.ID, in management.N
 	}
 	var s *management.Stop
 	err := db.journeyWrite(ctx, func(tx *Tx) error {
-		j, err := tx.drive(journeyID)
+		j, err := tx.driveGoing(journeyID)
 		if err != nil {
 			return err
-		}
-		if j.status.Over() {
-			return wayfare.Conflict("journey-route", "the journey is %s", j.status)
 		}
 		id, err := tx.insert(`INSERT INTO stops (journey_id, title, due_on) VALUES (?, ?, ?)`, journeyID, in.Title, in.DueOn)
 		if err != nil {
@@ -110,7 +116,7 @@ func (db *DB) AddStop(ctx context.Context, journeyID wayfare.ID, in management.N
 func (db *DB) SetStopDone(ctx context.Context, journeyID, stopID wayfare.ID, done bool) (*management.Stop, error) {
 	var s management.Stop
 	err := db.journeyWrite(ctx, func(tx *Tx) error {
-		j, err := tx.drive(journeyID)
+		j, err := tx.driveGoing(journeyID)
 		if err != nil {
 			return err
 		}
@@ -121,9 +127,6 @@ func (db *DB) SetStopDone(ctx context.Context, journeyID, stopID wayfare.ID, don
 			return wayfare.NotFound("stop")
 		} else if err != nil {
 			return err
-		}
-		if j.status.Over() {
-			return wayfare.Conflict("journey-route", "the journey is %s", j.status)
 		}
 		if doneAt.Valid == done { // already so: idempotent
 			s.Done, s.DoneAt = done, timePtr(doneAt)
@@ -205,12 +208,9 @@ func (db *DB) Checkin(ctx context.Context, journeyID wayfare.ID, in management.N
 	}
 	var c *management.Checkin
 	err := db.journeyWrite(ctx, func(tx *Tx) error {
-		j, err := tx.drive(journeyID)
+		j, err := tx.driveGoing(journeyID)
 		if err != nil {
 			return err
-		}
-		if j.status.Over() {
-			return wayfare.Conflict("journey-route", "the journey is %s", j.status)
 		}
 		id, err := tx.insert(`INSERT INTO checkins (journey_id, author_id, progress, confidence, note, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, journeyID, tx.actor.PersonID, *in.Progress, string(in.Confidence), in.Note, micros(tx.now))
@@ -239,10 +239,7 @@ func (tx *Tx) rider(journeyID wayfare.ID) (*journeyState, error) {
 	if !rides {
 		return nil, wayfare.Forbidden("riders-only", "only a rider of this journey may do this")
 	}
-	if j.status.Over() {
-		return nil, wayfare.Conflict("journey-route", "the journey is %s", j.status)
-	}
-	return j, nil
+	return j, j.status.Going()
 }
 
 // RaiseDoubt records a rider's doubt; a rider has one open doubt at most,

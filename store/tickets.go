@@ -164,8 +164,8 @@ func (db *DB) Repitch(ctx context.Context, journeyID wayfare.ID, in leadership.N
 		if err != nil {
 			return err
 		}
-		if j.status.Over() {
-			return wayfare.Conflict("journey-route", "the journey is %s; there is nothing left to sell", j.status)
+		if err := j.status.Going(); err != nil {
+			return err
 		}
 		id, err := tx.insert(`INSERT INTO repitches (journey_id, author_id, message, created_at) VALUES (?, ?, ?, ?)`,
 			journeyID, tx.actor.PersonID, in.Message, micros(tx.now))
