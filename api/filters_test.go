@@ -116,3 +116,23 @@ func TestJourneyList(t *testing.T) {
 		t.Fatal(describe(w))
 	}
 }
+
+func TestCachedPitchFollowsWrites(t *testing.T) {
+	f := newFixture(t)
+	path := f.path("/api/v1/pitches/{P}")
+	read := func() leadership.Pitch {
+		t.Helper()
+		return decodeInto[leadership.Pitch](t, f.do("member", "GET", path, nil))
+	}
+	if read().TicketsSold != 0 || read().TicketsSold != 0 {
+		t.Fatal("fresh pitch has tickets")
+	}
+	f.do("outsider", "POST", path+"/tickets", nil)
+	if got := read(); got.TicketsSold != 1 {
+		t.Fatalf("after a purchase the cached pitch shows %d sold", got.TicketsSold)
+	}
+	f.do("manager", "POST", path+"/decision", `{"outcome":"decline","method":"directive","rationale":"No."}`)
+	if got := read(); got.Status != leadership.Declined {
+		t.Fatalf("after a decision the cached pitch is %s", got.Status)
+	}
+}

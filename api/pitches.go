@@ -23,6 +23,14 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPitch(w http.ResponseWriter, r *http.Request) error {
+	// A pitch reads the same for everyone: its answer is cached until the
+	// next commit.
+	key := r.PathValue("id")
+	version := s.svc.Version()
+	if b, ok := s.pitches.get(key, version); ok {
+		writeRaw(w, http.StatusOK, b)
+		return nil
+	}
 	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
@@ -31,7 +39,12 @@ func (s *Server) getPitch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	b, err := marshal(p)
+	if err != nil {
+		return err
+	}
+	s.pitches.put(key, version, b)
+	writeRaw(w, http.StatusOK, b)
 	return nil
 }
 

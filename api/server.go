@@ -40,7 +40,8 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	metrics *metrics
-	lists   *pageCache
+	lists   *pageCache // encoded list pages
+	pitches *pageCache // encoded pitches
 	version string
 	// Heartbeat is how often the event stream sends a keep-alive comment.
 	Heartbeat time.Duration
@@ -51,7 +52,7 @@ func New(svc Services, log *slog.Logger, version string) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), metrics: newMetrics(svc), lists: newPageCache(4096),
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), metrics: newMetrics(svc), lists: newPageCache(4096), pitches: newPageCache(20000),
 		version: version, Heartbeat: 25 * time.Second}
 	s.routes()
 	return s

@@ -50,6 +50,7 @@ type DB struct {
 	hub    *ledger.Hub
 	path   string
 	writes chan *writeReq
+	wstmts *stmtCache // the writer's prepared statements
 
 	version atomic.Int64 // bumped after each commit; caches key on it
 	stmts   readStmts
@@ -83,6 +84,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		hub:     ledger.NewHub(),
 		path:    cfg.Path,
 		writes:  make(chan *writeReq, 4096),
+		wstmts:  newStmtCache(),
 		closing: make(chan struct{}),
 	}
 	if db.log == nil {

@@ -251,6 +251,7 @@ func (db *DB) RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in managemen
 	d := &management.Doubt{PersonID: wayfare.ActorFrom(ctx).PersonID}
 	created := false
 	err := db.journeyWrite(ctx, func(tx *Tx) error {
+		created = false // a batch may run this again
 		j, err := tx.rider(journeyID)
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"time"
@@ -20,17 +21,59 @@ type Tx struct {
 	now   time.Time
 	actor wayfare.Actor
 	acts  []*wayfare.Act
+	stmts *stmtCache
+}
+
+// stmtCache keeps the writer's statements prepared on its connection, so
+// that SQLite parses each statement once. Only the writer goroutine uses
+// it: a statement first seen in a transaction runs unprepared and is
+// prepared after the commit, when the connection is free.
+type stmtCache struct {
+	prepared map[string]*sql.Stmt
+	missed   map[string]bool
+}
+
+func newStmtCache() *stmtCache {
+	return &stmtCache{prepared: map[string]*sql.Stmt{}, missed: map[string]bool{}}
+}
+
+// stmt returns the transaction's copy of a prepared statement, or nil.
+func (tx *Tx) stmt(q string) *sql.Stmt {
+	if s, ok := tx.stmts.prepared[q]; ok {
+		return tx.tx.StmtContext(tx.ctx, s)
+	}
+	tx.stmts.missed[q] = true
+	return nil
+}
+
+// prepareMissed prepares the statements the last batch ran unprepared.
+func (c *stmtCache) prepareMissed(ctx context.Context, db *sql.DB) {
+	for q := range c.missed {
+		if s, err := db.PrepareContext(ctx, q); err == nil {
+			c.prepared[q] = s
+		}
+		delete(c.missed, q)
+	}
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if s := tx.stmt(q); s != nil {
+		return s.ExecContext(tx.ctx, args...)
+	}
 	return tx.tx.ExecContext(tx.ctx, q, args...)
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	if s := tx.stmt(q); s != nil {
+		return s.QueryContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryContext(tx.ctx, q, args...)
 }
 
 func (tx *Tx) row(q string, args ...any) *sql.Row {
+	if s := tx.stmt(q); s != nil {
+		return s.QueryRowContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryRowContext(tx.ctx, q, args...)
 }
 
@@ -137,73 +180,113 @@ func (db *DB) writer() {
 	}
 }
 
+// commit runs a batch in one transaction and answers each request after
+// the commit. It first runs the batch plainly; if a request fails, the
+// transaction is rolled back and the batch runs again with a savepoint
+// around each request, so that one failure leaves the others' work intact.
+// Failures are rare under load, and savepoints cost two statements each.
 func (db *DB) commit(batch []*writeReq) {
-	ctx := context.Background()
 	db.stats.Batches.Add(1)
 	db.stats.Requests.Add(int64(len(batch)))
-	finish := func(err error) {
-		for _, r := range batch {
-			if r.err == nil && err != nil {
-				r.err = err
-				r.acts = nil
-			}
-			if r.err != nil {
-				db.stats.Failures.Add(1)
-			}
-			close(r.done)
-		}
-	}
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		finish(fmt.Errorf("store: begin: %w", err))
-		return
-	}
-	now := db.now().UTC()
+	live := batch[:0:0]
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
-			r.err = err
-			continue
+			r.err = err // gave up before it started: nothing was written
+		} else {
+			live = append(live, r)
 		}
-		r.err = db.runOne(sqlTx, now, r)
 	}
-	if err := sqlTx.Commit(); err != nil {
-		_ = sqlTx.Rollback()
-		finish(fmt.Errorf("store: commit: %w", err))
-		return
+	err := db.run(live, true)
+	if errors.Is(err, errRetry) {
+		err = db.run(live, false)
 	}
-	db.version.Add(1)
+	for _, r := range batch {
+		if r.err == nil && err != nil {
+			r.err, r.acts = err, nil
+		}
+		if r.err != nil {
+			db.stats.Failures.Add(1)
+		}
+	}
 	var acts []*wayfare.Act
 	for _, r := range batch {
 		acts = append(acts, r.acts...)
+		close(r.done)
 	}
-	finish(nil)
 	if len(acts) > 0 {
 		db.hub.Publish(acts...)
 	}
 }
 
-func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq) (err error) {
-	if _, err := sqlTx.Exec("SAVEPOINT req"); err != nil {
-		return fmt.Errorf("store: savepoint: %w", err)
+// errRetry asks commit to run a batch again with savepoints.
+var errRetry = errors.New("store: a request failed in a plain batch")
+
+// run runs the requests in one transaction. plain leaves out the
+// savepoints; the first failure then rolls everything back with errRetry
+// (or, for a request alone, with its own error). A failed commit fails
+// every request.
+func (db *DB) run(reqs []*writeReq, plain bool) error {
+	if len(reqs) == 0 {
+		return nil
 	}
-	tx := &Tx{tx: sqlTx, ctx: r.ctx, now: now, actor: wayfare.ActorFrom(r.ctx)}
+	ctx := context.Background()
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	now := db.now().UTC()
+	for _, r := range reqs {
+		r.acts, r.err = db.runOne(sqlTx, now, r, !plain)
+		if r.err != nil && plain {
+			_ = sqlTx.Rollback()
+			if len(reqs) == 1 {
+				return nil // the request failed alone: nothing to keep
+			}
+			return errRetry
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		_ = sqlTx.Rollback()
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	db.version.Add(1)
+	db.wstmts.prepareMissed(ctx, db.write)
+	return nil
+}
+
+// runOne runs one request's function, inside a savepoint when asked, and
+// returns its error and the acts it wrote.
+func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) (acts []*wayfare.Act, err error) {
+	// Once started, a request's share runs to its end or its rollback even
+	// if the client goes away: a cancelled statement must not leave half a
+	// write in the batch.
+	tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: now, actor: wayfare.ActorFrom(r.ctx), stmts: db.wstmts}
+	if savepoint {
+		if _, err := tx.exec("SAVEPOINT req"); err != nil {
+			return nil, fmt.Errorf("store: savepoint: %w", err)
+		}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			db.log.Error("panic in write", "panic", p, "stack", string(debug.Stack()))
 			err = wayfare.Errorf(wayfare.EINTERNAL, "internal error")
 		}
+		if !savepoint {
+			return
+		}
 		if err != nil {
-			if _, rerr := sqlTx.Exec("ROLLBACK TO req"); rerr != nil {
+			if _, rerr := tx.exec("ROLLBACK TO req"); rerr != nil {
 				db.log.Error("rollback to savepoint", "err", rerr)
 			}
-		} else {
-			r.acts = tx.acts
 		}
-		if _, rerr := sqlTx.Exec("RELEASE req"); rerr != nil && err == nil {
+		if _, rerr := tx.exec("RELEASE req"); rerr != nil && err == nil {
 			err = rerr
 		}
 	}()
-	return r.fn(tx)
+	if err := r.fn(tx); err != nil {
+		return nil, err
+	}
+	return tx.acts, nil
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
