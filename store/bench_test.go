@@ -78,3 +78,30 @@ func BenchmarkPitch(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPublish publishes pitches with evidence from 32 goroutines.
+func BenchmarkPublish(b *testing.B) {
+	db, ids, _ := benchOrg(b, 100, 0)
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	g, _ := db.CreateGroup(sys, people.NewGroup{Name: "Team"})
+	for _, id := range ids[:10] {
+		db.SetRole(sys, g.ID, id, people.Member)
+	}
+	db.SetRole(sys, g.ID, ids[0], people.Manager)
+	v := 3.0
+	var next atomic.Int64
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			ctx := wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: ids[i%int64(len(ids))]})
+			_, err := db.Publish(ctx, leadership.NewPitch{GroupID: g.ID, Kind: leadership.Proposal, Title: "Shorter stand-ups",
+				StatusQuo: "Stand-ups take thirty minutes.", BetterWay: "Keep them to ten.", TicketsWanted: 5,
+				Evidence: []leadership.Evidence{{Kind: leadership.DataPoint, Label: "Median stand-up", Value: &v, Unit: "minutes"}}})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

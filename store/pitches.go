@@ -57,10 +57,7 @@ func (tx *Tx) publish(in leadership.NewPitch) (*leadership.Pitch, error) {
 	if _, err := tx.exec(`INSERT INTO pitch_counters (pitch_id, tickets_sold) VALUES (?, 0)`, id); err != nil {
 		return nil, err
 	}
-	if _, err := tx.exec(`INSERT INTO pitches_fts (rowid, title, status_quo, better_way) VALUES (?, ?, ?, ?)`,
-		id, in.Title, in.StatusQuo, in.BetterWay); err != nil {
-		return nil, err
-	}
+	tx.fts = append(tx.fts, ftsRow{id: id, title: in.Title, statusQuo: in.StatusQuo, betterWay: in.BetterWay})
 	if err := tx.insertEvidence("pitch_id", id, in.Evidence); err != nil {
 		return nil, err
 	}

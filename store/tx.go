@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
@@ -22,6 +23,15 @@ type Tx struct {
 	actor wayfare.Actor
 	acts  []*wayfare.Act
 	stmts *stmtCache
+	fts   []ftsRow // full-text rows, written once for the whole batch
+}
+
+// ftsRow is a pitch's text for the full-text index. FTS5 writes a new
+// segment each time a statement ends after an insert, so the writer
+// inserts a batch's rows in one statement just before its commit.
+type ftsRow struct {
+	id                          wayfare.ID
+	title, statusQuo, betterWay string
 }
 
 // stmtCache keeps the writer's statements prepared on its connection, so
@@ -122,6 +132,7 @@ type writeReq struct {
 	ctx  context.Context
 	fn   func(*Tx) error
 	acts []*wayfare.Act
+	fts  []ftsRow
 	err  error
 	done chan struct{}
 }
@@ -235,8 +246,10 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	now := db.now().UTC()
+	var fts []ftsRow
 	for _, r := range reqs {
-		r.acts, r.err = db.runOne(sqlTx, now, r, !plain)
+		r.acts, r.fts, r.err = db.runOne(sqlTx, now, r, !plain)
+		fts = append(fts, r.fts...)
 		if r.err != nil && plain {
 			_ = sqlTx.Rollback()
 			if len(reqs) == 1 {
@@ -244,6 +257,10 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 			}
 			return errRetry
 		}
+	}
+	if err := insertFTS(ctx, sqlTx, fts); err != nil {
+		_ = sqlTx.Rollback()
+		return fmt.Errorf("store: full-text index: %w", err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		_ = sqlTx.Rollback()
@@ -256,14 +273,14 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 
 // runOne runs one request's function, inside a savepoint when asked, and
 // returns its error and the acts it wrote.
-func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) (acts []*wayfare.Act, err error) {
+func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) (acts []*wayfare.Act, fts []ftsRow, err error) {
 	// Once started, a request's share runs to its end or its rollback even
 	// if the client goes away: a cancelled statement must not leave half a
 	// write in the batch.
 	tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: now, actor: wayfare.ActorFrom(r.ctx), stmts: db.wstmts}
 	if savepoint {
 		if _, err := tx.exec("SAVEPOINT req"); err != nil {
-			return nil, fmt.Errorf("store: savepoint: %w", err)
+			return nil, nil, fmt.Errorf("store: savepoint: %w", err)
 		}
 	}
 	defer func() {
@@ -284,9 +301,28 @@ func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) 
 		}
 	}()
 	if err := r.fn(tx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return tx.acts, nil
+	return tx.acts, tx.fts, nil
+}
+
+// insertFTS indexes the batch's pitches in as few statements as it can.
+func insertFTS(ctx context.Context, tx *sql.Tx, rows []ftsRow) error {
+	const chunk = 200
+	for len(rows) > 0 {
+		n := min(len(rows), chunk)
+		q := `INSERT INTO pitches_fts (rowid, title, status_quo, better_way) VALUES (?, ?, ?, ?)` +
+			strings.Repeat(`, (?, ?, ?, ?)`, n-1)
+		args := make([]any, 0, 4*n)
+		for _, r := range rows[:n] {
+			args = append(args, r.id, r.title, r.statusQuo, r.betterWay)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
