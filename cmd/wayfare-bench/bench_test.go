@@ -1,0 +1,248 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBucketsCoverEveryValueWithinOnePerMille(t *testing.T) {
+	for i := 0; i < bucketOf(maxUS); i++ {
+		if highestOf(i)+1 != lowestOf(i+1) {
+			t.Fatalf("bucket %d ends at %d but bucket %d starts at %d", i, highestOf(i), i+1, lowestOf(i+1))
+		}
+	}
+	for _, v := range []int64{0, 1, 2047, 2048, 2049, 4095, 4096, 12345, 999_999, 1 << 30, maxUS} {
+		i := bucketOf(v)
+		lo, hi := lowestOf(i), highestOf(i)
+		if v < lo || v > hi {
+			t.Errorf("%d µs falls in bucket %d, which counts %d…%d", v, i, lo, hi)
+		}
+		if v >= exact && float64(hi-lo+1)/float64(v) > 1.0/1024 {
+			t.Errorf("%d µs: bucket %d…%d is wider than 0.1 %%", v, lo, hi)
+		}
+		if v < exact && lo != hi {
+			t.Errorf("%d µs: bucket %d…%d should be exact", v, lo, hi)
+		}
+	}
+}
+
+func TestQuantiles(t *testing.T) {
+	var h Histogram
+	for v := int64(1); v <= 100_000; v++ {
+		h.RecordMicros(v)
+	}
+	for _, c := range []struct {
+		q    float64
+		want int64 // µs
+	}{{0.5, 50_000}, {0.9, 90_000}, {0.99, 99_000}, {0.999, 99_900}, {1, 100_000}, {0, 1}} {
+		got := h.Quantile(c.q).Microseconds()
+		if got < c.want || float64(got-c.want)/float64(c.want) > 1.0/1024 {
+			t.Errorf("q%.3f = %d µs, want %d µs within 0.1 %% above", c.q, got, c.want)
+		}
+	}
+	if h.Count() != 100_000 || h.Max() != 100*time.Millisecond || h.Mean() != 50_000*time.Microsecond {
+		t.Errorf("count %d, max %s, mean %s", h.Count(), h.Max(), h.Mean())
+	}
+}
+
+func TestQuantilesAreExactForSmallValues(t *testing.T) {
+	var h Histogram
+	for v := 1; v <= 100; v++ {
+		h.Record(time.Duration(v) * time.Microsecond)
+	}
+	if p50, p99 := h.Quantile(0.5), h.Quantile(0.99); p50 != 50*time.Microsecond || p99 != 99*time.Microsecond {
+		t.Errorf("p50 %s, p99 %s; want 50µs, 99µs", p50, p99)
+	}
+}
+
+func TestQuantileNeverExceedsTheLargestValue(t *testing.T) {
+	var h Histogram
+	h.RecordMicros(1_000_001) // its bucket reaches higher
+	if got := h.Quantile(0.99); got != 1_000_001*time.Microsecond {
+		t.Errorf("p99 %s, want 1.000001s", got)
+	}
+	var empty Histogram
+	if empty.Quantile(0.5) != 0 || empty.Mean() != 0 {
+		t.Error("an empty histogram should answer 0")
+	}
+}
+
+func TestMergeEqualsRecordingEverything(t *testing.T) {
+	var a, b, all Histogram
+	for v := int64(0); v < 50_000; v += 7 {
+		all.RecordMicros(v * 3)
+		if v%2 == 0 {
+			a.RecordMicros(v * 3)
+		} else {
+			b.RecordMicros(v * 3)
+		}
+	}
+	var m Histogram
+	m.Merge(&a)
+	m.Merge(&b)
+	m.Merge(&Histogram{})
+	for _, q := range []float64{0, 0.5, 0.9, 0.99, 1} {
+		if m.Quantile(q) != all.Quantile(q) {
+			t.Errorf("q%.2f: merged %s, recorded %s", q, m.Quantile(q), all.Quantile(q))
+		}
+	}
+	if m.Count() != all.Count() || m.Mean() != all.Mean() {
+		t.Errorf("merged %d (mean %s), recorded %d (mean %s)", m.Count(), m.Mean(), all.Count(), all.Mean())
+	}
+}
+
+func TestPairsAreNeverSeededNorRepeated(t *testing.T) {
+	ds := dataSet{people: 100, pitches: 50, ticketsPerPitch: 20}
+	seen := map[[2]int]bool{}
+	for i := range ds.pitches {
+		for k := range ds.ticketsPerPitch {
+			seen[[2]int{i, ds.seededBuyer(i, k)}] = true
+		}
+	}
+	if len(seen) != ds.pitches*ds.ticketsPerPitch {
+		t.Fatalf("seeded buyers repeat: %d distinct pairs", len(seen))
+	}
+	n := int64(0)
+	for ; ; n++ {
+		pitch, person, ok := ds.pair(n)
+		if !ok {
+			break
+		}
+		if seen[[2]int{pitch, person}] {
+			t.Fatalf("pair %d (%d, %d) was bought before", n, pitch, person)
+		}
+		seen[[2]int{pitch, person}] = true
+	}
+	if want := int64(ds.pitches * (ds.people - ds.ticketsPerPitch)); n != want {
+		t.Errorf("%d pairs, want every unbought one: %d", n, want)
+	}
+}
+
+func TestCeilingBodyIsTwoKilobytesOfJSON(t *testing.T) {
+	b := ceilingBody()
+	if len(b) != ceilingSize || !json.Valid(b) {
+		t.Errorf("%d bytes, valid JSON %v", len(b), json.Valid(b))
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{fmtInt(0), "0"}, {fmtInt(999), "999"}, {fmtInt(1000), "1,000"}, {fmtInt(1234567), "1,234,567"}, {fmtInt(-12345), "-12,345"},
+		{fmtDuration(450 * time.Microsecond), "0.45 ms"}, {fmtDuration(12345 * time.Microsecond), "12.3 ms"},
+		{fmtDuration(250 * time.Millisecond), "250 ms"}, {fmtPct(0.4049), "40.5 %"},
+		{fmtStatuses(map[int]int64{201: 5000, 0: 2, 409: 1}), "transport error × 2, 201 × 5,000, 409 × 1"},
+		{scenarios[2].target.String(), "≥ 20 %, p99 < 50.0 ms, counts exact"},
+		{scenarios[3].target.String(), "≥ 10 %, zero errors"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestJudge(t *testing.T) {
+	exact, inexact := true, false
+	for _, c := range []struct {
+		target Target
+		res    Result
+		want   string
+	}{
+		{Target{MinShare: 0.4, MaxP99: 20 * time.Millisecond}, Result{RPS: 4000, P99: 19 * time.Millisecond}, ""},
+		{Target{MinShare: 0.4, MaxP99: 20 * time.Millisecond}, Result{RPS: 3000, P99: 20 * time.Millisecond}, "30.0 % < 40 %; p99 20.0 ms ≥ 20.0 ms"},
+		{Target{MinShare: 0.2, Exact: true}, Result{RPS: 2500, Exact: &exact}, ""},
+		{Target{MinShare: 0.2, Exact: true}, Result{RPS: 2500, Exact: &inexact}, "counts not exact"},
+		{Target{MinShare: 0.2, Exact: true}, Result{RPS: 2500}, "counts not exact"},
+		{Target{MinShare: 0.1, ZeroErrors: true}, Result{RPS: 1000, Errors: 3}, "3 errors"},
+	} {
+		ok, misses := c.target.judge(&c.res, c.res.RPS/10000)
+		if got := strings.Join(misses, "; "); got != c.want || ok != (c.want == "") {
+			t.Errorf("%s on %+v: %v %q, want %q", c.target, c.res, ok, got, c.want)
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	if m := median([]float64{3, 1, 2}); m != 2 {
+		t.Errorf("median of 3,1,2 = %v", m)
+	}
+	if m := median([]float64{4, 1, 2, 3}); m != 2.5 {
+		t.Errorf("median of 4,1,2,3 = %v", m)
+	}
+	inexact := false
+	rs := []*Result{{RPS: 300, Share: 0.3}, {RPS: 100, Share: 0.1, Exact: &inexact}, {RPS: 200, Share: 0.2}}
+	m := medianOf(rs)
+	if m.RPS != 200 || m.Exact == nil || *m.Exact || len(m.Notes) != 1 || rs[2].Notes != nil {
+		t.Errorf("medianOf: %+v", m)
+	}
+}
+
+func TestSettleTakesSharesOfTheCeilingAroundEachRound(t *testing.T) {
+	r := &Report{
+		Ceilings: []*Result{{RPS: 40000}, {RPS: 60000}, {RPS: 50000}, {RPS: 50000}},
+		Repeats: map[string][]*Result{"get": {
+			{Scenario: "get", RPS: 21000}, // of 50,000: 42 %
+			{Scenario: "get", RPS: 22000}, // of 55,000: 40 %
+			{Scenario: "get", RPS: 19000}, // of 50,000: 38 %
+		}},
+	}
+	r.settle()
+	if len(r.Results) != 1 || r.Results[0].RPS != 22000 || r.share(r.Results[0]) != 0.4 || r.Results[0].Ceiling != 55000 {
+		t.Errorf("settled on %+v, want the round of 22,000 req/s, 40 %% of 55,000", r.Results[0])
+	}
+	if r.CeilingBefore.RPS != 40000 || r.CeilingAfter.RPS != 50000 || r.ceilingRPS() != 50000 {
+		t.Errorf("ceilings: before %v, after %v, median %v", r.CeilingBefore.RPS, r.CeilingAfter.RPS, r.ceilingRPS())
+	}
+}
+
+func TestMarkdownReport(t *testing.T) {
+	exact := true
+	r := &Report{
+		Machine: Machine{CPUs: 2, Model: "Test CPU", Memory: "4.0 GiB", Go: "go1.26", Kernel: "Linux 6.1"},
+		Started: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), Scale: 1, People: 1000, Groups: 34, Pitches: 10000,
+		Tickets: 200000, Conns: 32, Duration: 10 * time.Second, Warmup: 2 * time.Second, Rounds: 1,
+		Ceilings: []*Result{
+			{RPS: 40000, Requests: 400000, P50: 500 * time.Microsecond, P99: 3 * time.Millisecond, ServerCPU: 0.8, ClientCPU: 1, MachineCPU: 1.9},
+			{RPS: 42000, Requests: 420000, P50: 480 * time.Microsecond, P99: 2900 * time.Microsecond, ServerCPU: 0.8, ClientCPU: 1, MachineCPU: -1},
+		},
+		Repeats: map[string][]*Result{"get": {
+			{Scenario: "get", RPS: 20500, Requests: 205000, P50: 1500 * time.Microsecond, P99: 7 * time.Millisecond, ServerCPU: 1.1, ClientCPU: 0.6, MachineCPU: 1.75}},
+			"tickets": {{Scenario: "tickets", RPS: 8000, Requests: 80000, P50: 3 * time.Millisecond, P99: 60 * time.Millisecond, Exact: &exact,
+				ServerCPU: 1.1, ClientCPU: 0.3, MachineCPU: 1.4, Notes: []string{"80000 answered 201"}},
+			}},
+	}
+	r.settle()
+	var b strings.Builder
+	r.writeMarkdown(&b)
+	got := b.String()
+	for _, want := range []string{
+		"### Scale 1×: 1,000 people, 34 groups, 10,000 pitches, 200,000 tickets\n",
+		"2 CPUs (Test CPU), 4.0 GiB, go1.26, Linux 6.1; 32 connections, 10s per scenario after a 2s warm-up, 1 round(s)",
+		"| scenario | requests | req/s | % of ceiling | p50 | p99 | errors | CPU server / bench / other | target | result |\n",
+		"| ceiling (bare net/http, 2 KB JSON), before | 400,000 | 40,000 | 97.6 % | 0.50 ms | 3.00 ms | 0 | 0.80 / 1.00 / 0.10 | | |\n",
+		"| ceiling, after | 420,000 | 42,000 | 102.4 % | 0.48 ms | 2.90 ms | 0 | 0.80 / 1.00 / – | | |\n",
+		"| GET /api/v1/pitches/{id} | 205,000 | 20,500 | 50.0 % | 1.50 ms | 7.00 ms | 0 | 1.10 / 0.60 / 0.05 | ≥ 40 %, p99 < 20.0 ms | **pass** |\n",
+		"| POST /api/v1/pitches/{id}/tickets (distinct people) | 80,000 | 8,000 | 19.5 % | 3.00 ms | 60.0 ms | 0 | 1.10 / 0.30 / 0.00 | " +
+			"≥ 20 %, p99 < 50.0 ms, counts exact | **miss**: 19.5 % < 20 %; p99 60.0 ms ≥ 50.0 ms |\n",
+		"a ceiling's share is of the ceiling's median, 41,000 req/s (measured 40,000, 42,000).",
+		"- tickets: 80000 answered 201\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the report lacks %q; it is:\n%s", want, got)
+		}
+	}
+
+	base := &Report{Scale: 1, Ceilings: []*Result{{RPS: 40000}, {RPS: 40000}},
+		Repeats: map[string][]*Result{"get": {{Scenario: "get", RPS: 20000, P99: 5 * time.Millisecond}}}}
+	ten := &Report{Scale: 10, Ceilings: []*Result{{RPS: 40000}, {RPS: 40000}},
+		Repeats: map[string][]*Result{"get": {{Scenario: "get", RPS: 15000, P99: 5500 * time.Microsecond}}}}
+	base.settle()
+	ten.settle()
+	b.Reset()
+	ten.writeComparison(&b, base)
+	want := "| GET /api/v1/pitches/{id} | 20,000 (50.0 %), 5.00 ms | 15,000 (37.5 %), 5.50 ms | 0.75 | 1.10 | within 20 % | **miss**: share fell 25 % |\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("the comparison lacks %q; it is:\n%s", want, b.String())
+	}
+}

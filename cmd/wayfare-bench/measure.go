@@ -1,0 +1,189 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+)
+
+// startServer starts "wayfare serve" on a free loopback port over dir.
+func (b *bench) startServer(ctx context.Context, dir string) (*child, error) {
+	srv, err := startChild("wayfare", b.bin, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir},
+		filepath.Join(dir, "server.log"))
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHealthy(ctx, newClient(1), srv.base); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	return srv, nil
+}
+
+// freshCopy replaces the run directory's database with a copy of the
+// seeded one, so that every round measures the same data.
+func (b *bench) freshCopy() error {
+	dir := b.runDir()
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	for _, name := range []string{"wayfare.db", "wayfare.db-wal"} {
+		src, err := os.Open(filepath.Join(b.seedDir(), name))
+		if os.IsNotExist(err) && name != "wayfare.db" {
+			continue
+		} else if err != nil {
+			return err
+		}
+		dst, err := os.Create(filepath.Join(dir, name))
+		if err == nil {
+			_, err = io.Copy(dst, src)
+			err = errors.Join(err, dst.Close())
+		}
+		src.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// measure starts the ceiling and, for each round, a server over a fresh
+// copy of the data, and measures the ceiling before and after every
+// scenario: each scenario is compared with the ceiling measured just
+// around it, so that the machine's drift (other programs, other virtual
+// machines on the host) weighs on both alike.
+func (b *bench) measure(ctx context.Context, st *State) (*Report, error) {
+	ds := dataSetAt(b.scale)
+	rep := &Report{Machine: thisMachine(), Started: time.Now(), Scale: b.scale, People: len(st.People), Groups: len(st.Groups),
+		Pitches: len(st.Pitches), Tickets: len(st.Pitches) * ds.ticketsPerPitch, Conns: b.conns, Duration: b.duration,
+		Warmup: b.warmup, Rounds: b.rounds, Seeding: st.Seeding, Repeats: map[string][]*Result{}}
+	ceil, err := startChild("ceiling", b.self, []string{"ceiling", "--addr", "127.0.0.1:0"}, filepath.Join(b.data, "ceiling.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer ceil.stop()
+	l := &loader{client: newClient(b.conns), conns: b.conns, maxReqs: b.maxReqs}
+	ceilingSrc := newFixture(ceil.base, st).ceiling(ceil.base)
+	measureCeiling := func() *Result {
+		c := b.scenario(ctx, l, "ceiling", ceilingSrc, ceil.pid())
+		rep.Ceilings = append(rep.Ceilings, c)
+		return c
+	}
+	prev := measureCeiling()
+	for round := range b.rounds {
+		if err := b.freshCopy(); err != nil {
+			return nil, err
+		}
+		srv, err := b.startServer(ctx, b.runDir())
+		if err != nil {
+			return nil, err
+		}
+		b.logf("round %d of %d: ceiling at %s (pid %d), wayfare at %s (pid %d)", round+1, b.rounds, ceil.base, ceil.pid(), srv.base, srv.pid())
+		f := newFixture(srv.base, st)
+		for _, sc := range scenarios {
+			if !slices.Contains(b.keys, sc.key) || ctx.Err() != nil {
+				continue
+			}
+			res, err := b.measureOne(ctx, l, f, sc.key, srv.pid())
+			if err != nil {
+				srv.stop()
+				return nil, err
+			}
+			next := measureCeiling()
+			res.Ceiling, prev = (prev.RPS+next.RPS)/2, next
+			rep.Repeats[sc.key] = append(rep.Repeats[sc.key], res)
+		}
+		if err := srv.stop(); err != nil {
+			return nil, err
+		}
+		l.client.CloseIdleConnections()
+	}
+	rep.settle()
+	return rep, ctx.Err()
+}
+
+// medianOf returns the result with the median share of the ceiling (the
+// lower one of the middle two for an even count). Counts are exact only if
+// they were in every round.
+func medianOf(rs []*Result) *Result {
+	sorted := slices.Clone(rs)
+	slices.SortStableFunc(sorted, func(a, b *Result) int { return cmp.Compare(a.Share, b.Share) })
+	m := *sorted[(len(sorted)-1)/2]
+	for _, r := range rs {
+		if r.Exact != nil && !*r.Exact {
+			exact := false
+			m.Exact = &exact
+		}
+	}
+	if len(rs) > 1 {
+		var each []string
+		for _, r := range rs {
+			each = append(each, fmt.Sprintf("%s req/s = %s of %s, p99 %s, other %.2f", fmtInt(int64(r.RPS)), fmtPct(r.Share),
+				fmtInt(int64(r.Ceiling)), fmtDuration(r.P99), r.otherCPU()))
+		}
+		m.Notes = append(slices.Clip(m.Notes), fmt.Sprintf("rounds: %s; the median is shown", strings.Join(each, " | ")))
+	}
+	return &m
+}
+
+// measureOne measures one wayfare scenario; writes also count commits and
+// purchases check their counts.
+func (b *bench) measureOne(ctx context.Context, l *loader, f *fixture, key string, pid int) (*Result, error) {
+	api := &apiClient{client: newClient(2), base: f.base}
+	defer api.client.CloseIdleConnections()
+	var before map[wayfare.ID]int
+	if key == "tickets" {
+		var err error
+		if before, err = api.ticketsSold(ctx, f.st.AdminToken); err != nil {
+			return nil, err
+		}
+	}
+	commits, cerr := api.metric(ctx, "wayfare_commits_total")
+	res := b.scenario(ctx, l, key, f.source(key), pid)
+	if c, err := api.metric(ctx, "wayfare_commits_total"); cerr == nil && err == nil && c > commits && key != "get" && key != "list" {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s commits during warm-up and measurement, %.1f requests per commit",
+			fmtInt(int64(c-commits)), float64(res.Requests+res.WarmupRequests)/(c-commits)))
+	}
+	if key != "tickets" {
+		return res, nil
+	}
+	after, err := api.ticketsSold(ctx, f.st.AdminToken)
+	if err != nil {
+		return nil, err
+	}
+	exact, note := f.checkCounts(before, after)
+	res.Exact = &exact
+	res.Notes = append(res.Notes, note)
+	return res, nil
+}
+
+// scenario warms up, then measures src, with the CPU time of the server
+// (pid), of this process and of the machine.
+func (b *bench) scenario(ctx context.Context, l *loader, key string, src source, pid int) *Result {
+	runtime.GC()
+	time.Sleep(500 * time.Millisecond)
+	var warm int64
+	if b.warmup > 0 {
+		warm = l.drive(ctx, key, b.warmup, src).Requests
+	}
+	server, client, machine := meter(pid), meter(os.Getpid()), meter(0)
+	res := l.drive(ctx, key, b.duration, src)
+	res.ServerCPU, res.ClientCPU, res.MachineCPU = server.cores(), client.cores(), machine.cores()
+	res.WarmupRequests = warm
+	b.logf("%-8s %9s req/s  p50 %-9s p99 %-9s errors %d  cpu server %.2f bench %.2f other %.2f", key, fmtInt(int64(res.RPS)),
+		fmtDuration(res.P50), fmtDuration(res.P99), res.Errors, res.ServerCPU, res.ClientCPU, res.otherCPU())
+	return res
+}
