@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,6 +60,8 @@ type DB struct {
 	closing   chan struct{}
 	done      sync.WaitGroup
 
+	walLong atomic.Bool // the WAL needs a restart; the writer does it
+
 	tokens sync.Map // token hash (string) → wayfare.Actor
 	stats  Stats
 }
@@ -68,6 +71,7 @@ type Stats struct {
 	Batches  atomic.Int64
 	Requests atomic.Int64
 	Failures atomic.Int64
+	Restarts atomic.Int64 // WAL restarts the writer made
 }
 
 // Open opens (creating if needed) and migrates the database at cfg.Path.
@@ -103,7 +107,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	var err error
 	// busy_timeout comes first so that every later pragma waits politely.
 	base := "file:" + (&url.URL{Path: cfg.Path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
-	if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
+	if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"+
+		"&_pragma=journal_size_limit("+strconv.Itoa(journalLimit)+")"); err != nil {
 		return nil, err
 	}
 	db.write.SetMaxOpenConns(1)
@@ -167,9 +172,18 @@ func (db *DB) WriterStats() *Stats { return &db.stats }
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
-// checkpointer keeps the WAL short off the writer's path: passive
-// checkpoints often, and a restart when the WAL grows long so that it can
-// be reused from its start.
+// walFrames is how long the WAL may grow before the writer pauses to
+// restart it; journalLimit is the size the WAL file is cut back to.
+const (
+	walFrames    = 4000
+	journalLimit = 64 << 20
+)
+
+// checkpointer keeps the WAL short off the writer's path: it copies WAL
+// pages into the database often (passive checkpoints never block). A
+// passive checkpoint cannot rewind the WAL while the writer keeps it busy,
+// so when the WAL grows past walFrames it asks the writer to restart it
+// between two batches.
 func (db *DB) checkpointer() {
 	defer db.done.Done()
 	t := time.NewTicker(250 * time.Millisecond)
@@ -186,10 +200,6 @@ func (db *DB) checkpointer() {
 			db.log.Warn("checkpoint", "err", err)
 			continue
 		}
-		if logFrames > 4000 {
-			if _, err := db.ckpt.Exec("PRAGMA wal_checkpoint(RESTART)"); err != nil {
-				db.log.Warn("checkpoint restart", "err", err)
-			}
-		}
+		db.walLong.Store(logFrames > walFrames)
 	}
 }

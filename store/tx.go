@@ -177,6 +177,7 @@ func (db *DB) writer() {
 				}
 			}
 		}
+		db.restartWAL()
 		batch = append(batch[:0], first)
 	drain:
 		for len(batch) < maxBatch {
@@ -189,6 +190,27 @@ func (db *DB) writer() {
 		}
 		db.commit(batch)
 	}
+}
+
+// restartWAL checkpoints the whole WAL and rewinds it when the
+// checkpointer found it long. It runs on the writer, between batches, so
+// no write can keep it from finishing; readers are waited for up to the
+// busy timeout.
+func (db *DB) restartWAL() {
+	if !db.walLong.Load() {
+		return
+	}
+	var busy, logFrames, done int
+	err := db.write.QueryRow("PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &logFrames, &done)
+	switch {
+	case err != nil:
+		db.log.Warn("checkpoint restart", "err", err)
+	case busy != 0:
+		db.log.Warn("checkpoint restart kept busy by readers", "frames", logFrames, "done", done)
+	default:
+		db.walLong.Store(false)
+	}
+	db.stats.Restarts.Add(1)
 }
 
 // commit runs a batch in one transaction and answers each request after

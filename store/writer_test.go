@@ -3,8 +3,14 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/wayfare-org/wayfare"
 )
@@ -99,4 +105,45 @@ func TestStatementsArePreparedOnce(t *testing.T) {
 			t.Fatalf("after %q the statement is not prepared", key)
 		}
 	}
+}
+
+// TestWALStaysBounded writes without pause and checks that the WAL file
+// stays near its bound instead of growing with the writes.
+func TestWALStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes for a few seconds")
+	}
+	db := openTest(t)
+	payload := strings.Repeat("x", 3000) // about one page a row
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(4 * time.Second)
+	var n atomic.Int64
+	for range 16 {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				i := n.Add(1)
+				err := db.update(context.Background(), func(tx *Tx) error {
+					_, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?)`, strconv.FormatInt(i, 10), payload)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	fi, err := os.Stat(db.path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := n.Load() * 3000
+	if written < 3*journalLimit/2 {
+		t.Fatalf("wrote only %d MB: not enough to tell", written>>20)
+	}
+	if fi.Size() > journalLimit+(walFrames*4200) {
+		t.Fatalf("WAL is %d MB after writing %d MB; restarts: %d", fi.Size()>>20, written>>20, db.stats.Restarts.Load())
+	}
+	t.Logf("wrote %d MB; WAL %d MB; %d restarts", written>>20, fi.Size()>>20, db.stats.Restarts.Load())
 }
