@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -89,7 +91,12 @@ func (tx *Tx) insertEvidence(column string, owner wayfare.ID, items []leadership
 
 const pitchCols = `p.id, p.group_id, p.author_id, p.kind, p.title, p.status_quo, p.better_way, p.tickets_wanted,
 	p.sales_close, p.status, p.origin_relation, p.origin_levels, p.decision_id, p.journey_id, p.merged_into,
-	p.created_at, c.tickets_sold`
+	p.created_at, c.tickets_sold, ` + evidenceJSON
+
+// evidenceJSON reads a pitch's evidence, in order, as one JSON array, so
+// that a pitch is one statement to read.
+const evidenceJSON = `(SELECT json_group_array(json_object('kind', kind, 'label', label, 'value', value,
+	'unit', unit, 'url', url, 'source', source)) FROM (SELECT * FROM evidence WHERE pitch_id = p.id ORDER BY position))`
 
 const pitchFrom = ` FROM pitches p JOIN pitch_counters c ON c.pitch_id = p.id`
 
@@ -97,8 +104,10 @@ func scanPitch(s interface{ Scan(...any) error }) (*leadership.Pitch, error) {
 	var p leadership.Pitch
 	var salesClose, decision, journey, merged sql.NullInt64
 	var created int64
+	var evidence []byte
 	err := s.Scan(&p.ID, &p.GroupID, &p.AuthorID, &p.Kind, &p.Title, &p.StatusQuo, &p.BetterWay, &p.TicketsWanted,
-		&salesClose, &p.Status, &p.Origin.Relation, &p.Origin.Levels, &decision, &journey, &merged, &created, &p.TicketsSold)
+		&salesClose, &p.Status, &p.Origin.Relation, &p.Origin.Levels, &decision, &journey, &merged, &created, &p.TicketsSold,
+		&evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -106,22 +115,19 @@ func scanPitch(s interface{ Scan(...any) error }) (*leadership.Pitch, error) {
 	p.DecisionID, p.JourneyID, p.MergedInto = idPtr(decision), idPtr(journey), idPtr(merged)
 	p.CreatedAt = fromMicros(created)
 	p.ReadyForDecision = leadership.Ready(p.Kind, p.TicketsSold, p.TicketsWanted)
-	p.Evidence = []leadership.Evidence{}
+	if err := json.Unmarshal(evidence, &p.Evidence); err != nil {
+		return nil, fmt.Errorf("store: evidence of pitch %s: %w", p.ID, err)
+	}
 	return &p, nil
 }
 
 type readStmts struct {
-	pitch         *sql.Stmt
-	pitchEvidence *sql.Stmt
+	pitch *sql.Stmt
 }
 
 func (db *DB) prepare(ctx context.Context) error {
 	var err error
-	if db.stmts.pitch, err = db.read.PrepareContext(ctx, `SELECT `+pitchCols+pitchFrom+` WHERE p.id = ?`); err != nil {
-		return err
-	}
-	db.stmts.pitchEvidence, err = db.read.PrepareContext(ctx, `SELECT pitch_id, kind, label, value, unit, url, source
-		FROM evidence WHERE pitch_id = ? ORDER BY position`)
+	db.stmts.pitch, err = db.read.PrepareContext(ctx, `SELECT `+pitchCols+pitchFrom+` WHERE p.id = ?`)
 	return err
 }
 
@@ -130,33 +136,8 @@ func (db *DB) Pitch(ctx context.Context, id wayfare.ID) (*leadership.Pitch, erro
 	p, err := scanPitch(db.stmts.pitch.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("pitch")
-	} else if err != nil {
-		return nil, err
 	}
-	rows, err := db.stmts.pitchEvidence.QueryContext(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return p, scanEvidence(rows, map[wayfare.ID]*leadership.Pitch{id: p})
-}
-
-func scanEvidence(rows *sql.Rows, into map[wayfare.ID]*leadership.Pitch) error {
-	defer rows.Close()
-	for rows.Next() {
-		var owner wayfare.ID
-		var e leadership.Evidence
-		var v sql.NullFloat64
-		if err := rows.Scan(&owner, &e.Kind, &e.Label, &v, &e.Unit, &e.URL, &e.Source); err != nil {
-			return err
-		}
-		if v.Valid {
-			e.Value = &v.Float64
-		}
-		if p := into[owner]; p != nil {
-			p.Evidence = append(p.Evidence, e)
-		}
-	}
-	return rows.Err()
+	return p, err
 }
 
 // Pitches lists pitches, newest first; see leadership.Service.
@@ -194,28 +175,14 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 	}
 	defer rows.Close()
 	out := []*leadership.Pitch{}
-	byID := map[wayfare.ID]*leadership.Pitch{}
 	for rows.Next() {
 		p, err := scanPitch(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, p)
-		byID[p.ID] = p
 	}
-	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
-	}
-	ids := make([]any, 0, len(out))
-	for _, p := range out {
-		ids = append(ids, p.ID)
-	}
-	erows, err := db.read.QueryContext(ctx, `SELECT pitch_id, kind, label, value, unit, url, source FROM evidence
-		WHERE pitch_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) ORDER BY pitch_id, position`, ids...)
-	if err != nil {
-		return nil, err
-	}
-	return out, scanEvidence(erows, byID)
+	return out, rows.Err()
 }
 
 // ftsQuery turns what a person typed into an FTS5 query: every word must
