@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"errors"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/management"
@@ -34,12 +33,6 @@ const ancestorsCTE = `WITH RECURSIVE anc(id, depth) AS (
 	UNION ALL
 	SELECT g.parent_id, anc.depth + 1 FROM groups g JOIN anc ON g.id = anc.id WHERE g.parent_id IS NOT NULL AND anc.depth < 64)`
 
-// descendantsCTE lists a group and its descendants.
-const descendantsCTE = `WITH RECURSIVE des(id, depth) AS (
-	SELECT ?, 0
-	UNION ALL
-	SELECT g.id, des.depth + 1 FROM groups g JOIN des ON g.parent_id = des.id WHERE des.depth < 64)`
-
 // isManager reports whether the person manages the group or an ancestor.
 func (tx *Tx) isManager(personID, groupID wayfare.ID) (bool, error) {
 	if personID == 0 {
@@ -51,41 +44,33 @@ func (tx *Tx) isManager(personID, groupID wayfare.ID) (bool, error) {
 	return ok, err
 }
 
-// isMember reports whether the person is in the group or a descendant.
-func (tx *Tx) isMember(personID, groupID wayfare.ID) (bool, error) {
-	var ok bool
-	err := tx.row(descendantsCTE+` SELECT EXISTS (SELECT 1 FROM memberships m JOIN des ON des.id = m.group_id
-		WHERE m.person_id = ?)`, groupID, personID).Scan(&ok)
-	return ok, err
-}
-
-// seniorManagerLevel returns the level of the most senior manager of the
-// group, or of its nearest ancestor that has managers.
-func (tx *Tx) seniorManagerLevel(groupID wayfare.ID) (level int, ok bool, err error) {
-	err = tx.row(ancestorsCTE+` SELECT min(p.level) FROM memberships m
-		JOIN anc ON anc.id = m.group_id JOIN people p ON p.id = m.person_id
-		WHERE m.role = 'manager' GROUP BY anc.depth ORDER BY anc.depth LIMIT 1`, groupID).Scan(&level)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	return level, err == nil, err
-}
-
-// origin applies rule 8 for an author pitching to a group.
+// origin applies rule 8 for an author pitching to a group. One statement
+// reads the author's level, whether the author is in the group or one
+// below it, and the level of the most senior manager of the group or of
+// its nearest ancestor that has managers.
 func (tx *Tx) origin(authorID, groupID wayfare.ID) (people.Origin, error) {
 	var level int
-	if err := tx.row(`SELECT level FROM people WHERE id = ?`, authorID).Scan(&level); err != nil {
-		return people.Origin{}, err
-	}
-	member, err := tx.isMember(authorID, groupID)
+	var member bool
+	var managerLevel sql.NullInt64
+	err := tx.row(`WITH RECURSIVE
+		anc(id, depth) AS (
+			SELECT ?, 0
+			UNION ALL
+			SELECT g.parent_id, anc.depth + 1 FROM groups g JOIN anc ON g.id = anc.id WHERE g.parent_id IS NOT NULL AND anc.depth < 64),
+		des(id, depth) AS (
+			SELECT ?, 0
+			UNION ALL
+			SELECT g.id, des.depth + 1 FROM groups g JOIN des ON g.parent_id = des.id WHERE des.depth < 64)
+		SELECT
+			(SELECT level FROM people WHERE id = ?),
+			EXISTS (SELECT 1 FROM memberships m JOIN des ON des.id = m.group_id WHERE m.person_id = ?),
+			(SELECT min(p.level) FROM memberships m JOIN anc ON anc.id = m.group_id JOIN people p ON p.id = m.person_id
+				WHERE m.role = 'manager' GROUP BY anc.depth ORDER BY anc.depth LIMIT 1)`,
+		groupID, groupID, authorID, authorID).Scan(&level, &member, &managerLevel)
 	if err != nil {
 		return people.Origin{}, err
 	}
-	ml, has, err := tx.seniorManagerLevel(groupID)
-	if err != nil {
-		return people.Origin{}, err
-	}
-	return people.OriginOf(level, member, ml, has), nil
+	return people.OriginOf(level, member, int(managerLevel.Int64), managerLevel.Valid), nil
 }
 
 // standing gathers what rule 3 needs to know about the actor's standing
