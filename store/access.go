@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 
 	"github.com/wayfare-org/wayfare"
@@ -33,15 +34,61 @@ const ancestorsCTE = `WITH RECURSIVE anc(id, depth) AS (
 	UNION ALL
 	SELECT g.parent_id, anc.depth + 1 FROM groups g JOIN anc ON g.id = anc.id WHERE g.parent_id IS NOT NULL AND anc.depth < 64)`
 
+// rower runs a query that returns one row: a write transaction or the
+// read pool, so that reads and writes ask the same questions.
+type rower interface {
+	row(q string, args ...any) *sql.Row
+}
+
+// reader asks its questions on the read pool.
+type reader struct {
+	ctx context.Context
+	db  *sql.DB
+}
+
+func (r reader) row(q string, args ...any) *sql.Row { return r.db.QueryRowContext(r.ctx, q, args...) }
+
 // isManager reports whether the person manages the group or an ancestor.
-func (tx *Tx) isManager(personID, groupID wayfare.ID) (bool, error) {
+func isManager(q rower, personID, groupID wayfare.ID) (bool, error) {
 	if personID == 0 {
 		return false, nil
 	}
 	var ok bool
-	err := tx.row(ancestorsCTE+` SELECT EXISTS (SELECT 1 FROM memberships m JOIN anc ON anc.id = m.group_id
+	err := q.row(ancestorsCTE+` SELECT EXISTS (SELECT 1 FROM memberships m JOIN anc ON anc.id = m.group_id
 		WHERE m.person_id = ? AND m.role = 'manager')`, groupID, personID).Scan(&ok)
 	return ok, err
+}
+
+// isDriver reports whether the person is a named driver of the journey.
+func isDriver(q rower, personID, journeyID wayfare.ID) (bool, error) {
+	var ok bool
+	err := q.row(`SELECT EXISTS (SELECT 1 FROM journey_drivers WHERE journey_id = ? AND person_id = ?)`,
+		journeyID, personID).Scan(&ok)
+	return ok, err
+}
+
+// standingOf gathers what rule 3 needs to know about an actor's standing
+// towards a group and, when journeyID is set, a journey.
+func standingOf(q rower, a wayfare.Actor, groupID, journeyID wayfare.ID) (management.Standing, error) {
+	s := management.Standing{Actor: a}
+	if a.PersonID == 0 {
+		return s, nil
+	}
+	var err error
+	if s.Manager, err = isManager(q, a.PersonID, groupID); err != nil {
+		return s, err
+	}
+	if journeyID != 0 && !s.Manager {
+		s.Driver, err = isDriver(q, a.PersonID, journeyID)
+	}
+	return s, err
+}
+
+// Standing returns the actor's standing towards a group and, when
+// journeyID is set, a journey: what pages need to know to offer the
+// controls that rule 3 allows (management.CanDecide, CanDrive).
+func (db *DB) Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error) {
+	return standingOf(reader{ctx, db.read}, wayfare.ActorFrom(ctx), groupID, journeyID)
 }
 
 // origin applies rule 8 for an author pitching to a group. One statement
@@ -73,20 +120,7 @@ func (tx *Tx) origin(authorID, groupID wayfare.ID) (people.Origin, error) {
 	return people.OriginOf(level, member, int(managerLevel.Int64), managerLevel.Valid), nil
 }
 
-// standing gathers what rule 3 needs to know about the actor's standing
-// towards a group and, when journeyID is set, a journey.
+// standing is standingOf for the transaction's actor.
 func (tx *Tx) standing(groupID, journeyID wayfare.ID) (management.Standing, error) {
-	s := management.Standing{Actor: tx.actor}
-	if tx.actor.PersonID == 0 {
-		return s, nil
-	}
-	var err error
-	if s.Manager, err = tx.isManager(tx.actor.PersonID, groupID); err != nil {
-		return s, err
-	}
-	if journeyID != 0 && !s.Manager {
-		err = tx.row(`SELECT EXISTS (SELECT 1 FROM journey_drivers WHERE journey_id = ? AND person_id = ?)`,
-			journeyID, tx.actor.PersonID).Scan(&s.Driver)
-	}
-	return s, err
+	return standingOf(tx, tx.actor, groupID, journeyID)
 }

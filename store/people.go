@@ -291,7 +291,7 @@ func (tx *Tx) setRole(groupID, personID wayfare.ID, role people.Role) (*people.M
 		return nil, err
 	}
 	if !tx.actor.Admin && !tx.actor.System {
-		mgr, err := tx.isManager(tx.actor.PersonID, groupID)
+		mgr, err := isManager(tx, tx.actor.PersonID, groupID)
 		if err != nil {
 			return nil, err
 		}
