@@ -44,7 +44,9 @@ func (s *Sessions) DeleteCtx(ctx context.Context, token string) error {
 }
 
 // Find, Commit and Delete are the context-free forms scs also asks for.
-func (s *Sessions) Find(token string) ([]byte, bool, error) { return s.FindCtx(context.Background(), token) }
+func (s *Sessions) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
 
 // Commit writes a session.
 func (s *Sessions) Commit(token string, b []byte, expiry time.Time) error {
