@@ -194,6 +194,13 @@ type PitchFilter struct {
 	Status   Status
 	Kind     Kind
 	Query    string
+	// MemberOf keeps pitches to the groups this person belongs to.
+	MemberOf wayfare.ID
+	// HeldBy keeps pitches this person holds a ticket for.
+	HeldBy wayfare.ID
+	// AwaitingDecisionBy keeps undecided proposals to groups this person
+	// manages, directly or from a group above.
+	AwaitingDecisionBy wayfare.ID
 	wayfare.Page
 }
 

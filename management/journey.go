@@ -103,7 +103,9 @@ type Journey struct {
 type JourneyFilter struct {
 	GroupID         wayfare.ID
 	Status          JourneyStatus
-	NeedsLeadership bool // only journeys whose doubts call for leadership
+	NeedsLeadership bool       // only journeys whose doubts call for leadership
+	RiderID         wayfare.ID // only journeys this person rides
+	DriverID        wayfare.ID // only journeys this person was named to drive
 	wayfare.Page
 }
 

@@ -34,6 +34,14 @@ const ancestorsCTE = `WITH RECURSIVE anc(id, depth) AS (
 	UNION ALL
 	SELECT g.parent_id, anc.depth + 1 FROM groups g JOIN anc ON g.id = anc.id WHERE g.parent_id IS NOT NULL AND anc.depth < 64)`
 
+// managedGroups selects the groups a person (the one parameter) manages:
+// those where the person is a manager, and every group below them.
+const managedGroups = `WITH RECURSIVE managed(id, depth) AS (
+		SELECT group_id, 0 FROM memberships WHERE person_id = ? AND role = 'manager'
+		UNION
+		SELECT g.id, managed.depth + 1 FROM groups g JOIN managed ON g.parent_id = managed.id WHERE managed.depth < 64)
+	SELECT id FROM managed`
+
 // rower runs a query that returns one row: a write transaction or the
 // read pool, so that reads and writes ask the same questions.
 type rower interface {

@@ -382,6 +382,12 @@ func (db *DB) Journeys(ctx context.Context, f management.JourneyFilter) ([]*mana
 	if f.Status != "" {
 		q, args = q+` AND status = ?`, append(args, string(f.Status))
 	}
+	if f.RiderID != 0 {
+		q, args = q+` AND id IN (SELECT journey_id FROM journey_riders WHERE person_id = ? AND left_at IS NULL)`, append(args, f.RiderID)
+	}
+	if f.DriverID != 0 {
+		q, args = q+` AND id IN (SELECT journey_id FROM journey_drivers WHERE person_id = ?)`, append(args, f.DriverID)
+	}
 	if f.NeedsLeadership {
 		// management.NeedsLeadership as a condition, so that the database can filter.
 		q, args = q+` AND status IN ('boarding', 'underway') AND open_doubts > 0 AND riders > 0 AND open_doubts * 100 >= ? * riders`,

@@ -160,6 +160,16 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 	if f.Kind != "" {
 		where, args = append(where, "p.kind = ?"), append(args, string(f.Kind))
 	}
+	if f.MemberOf != 0 {
+		where, args = append(where, "p.group_id IN (SELECT group_id FROM memberships WHERE person_id = ?)"), append(args, f.MemberOf)
+	}
+	if f.HeldBy != 0 {
+		where, args = append(where, "p.id IN (SELECT pitch_id FROM tickets WHERE person_id = ?)"), append(args, f.HeldBy)
+	}
+	if f.AwaitingDecisionBy != 0 {
+		where = append(where, `p.kind = 'proposal' AND p.status = 'selling' AND p.group_id IN (`+managedGroups+`)`)
+		args = append(args, f.AwaitingDecisionBy)
+	}
 	if q := ftsQuery(f.Query); q != "" {
 		where, args = append(where, "p.id IN (SELECT rowid FROM pitches_fts WHERE pitches_fts MATCH ?)"), append(args, q)
 	}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -295,5 +296,52 @@ func testTokens(t *testing.T, o *org) {
 	}
 	if _, err := o.db.CreateToken(as(o.vp), o.eng); code(err) != wayfare.EFORBIDDEN {
 		t.Fatalf("token for someone else: %v", err)
+	}
+}
+
+func testPersonalLists(t *testing.T, o *org) {
+	toExec := o.pitch(t, o.eng, o.exec, leadership.Proposal, 1)
+	toEng := o.pitch(t, o.rep, o.engineering, leadership.Proposal, 1)
+	toSales := o.pitch(t, o.vp, o.sales, leadership.Proposal, 1)
+	o.db.BuyTicket(as(o.vp), toEng.ID)
+	ids := func(f leadership.PitchFilter) []wayfare.ID {
+		t.Helper()
+		list, err := o.db.Pitches(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []wayfare.ID
+		for _, p := range list {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	same := func(name string, got []wayfare.ID, want ...wayfare.ID) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
+	}
+	same("in the eng's groups", ids(leadership.PitchFilter{MemberOf: o.eng}), toEng.ID)
+	same("held by the vp", ids(leadership.PitchFilter{HeldBy: o.vp}), toEng.ID)
+	// The ceo manages exec and, from above, engineering.
+	same("awaiting the ceo", ids(leadership.PitchFilter{AwaitingDecisionBy: o.ceo}), toEng.ID, toExec.ID)
+	same("awaiting the lead", ids(leadership.PitchFilter{AwaitingDecisionBy: o.lead}), toEng.ID)
+	same("awaiting the rep", ids(leadership.PitchFilter{AwaitingDecisionBy: o.rep}), toSales.ID)
+	j := mustJourney(t, o, toEng.ID)
+	o.db.NameDriver(as(o.ceo), j.ID, o.lead)
+	rides, _ := o.db.Journeys(context.Background(), management.JourneyFilter{RiderID: o.vp})
+	drives, _ := o.db.Journeys(context.Background(), management.JourneyFilter{DriverID: o.lead})
+	if len(rides) != 1 || len(drives) != 1 || rides[0].ID != j.ID || drives[0].ID != j.ID {
+		t.Fatalf("rides %v drives %v", rides, drives)
+	}
+	same("awaiting the ceo after the decision", ids(leadership.PitchFilter{AwaitingDecisionBy: o.ceo}), toExec.ID)
+	s, err := o.db.Standing(as(o.lead), o.engineering, j.ID)
+	if err != nil || management.CanDecide(s) != nil || management.CanDrive(s) != nil {
+		t.Fatalf("the lead manages engineering: %+v %v", s, err)
+	}
+	s, _ = o.db.Standing(as(o.eng), o.engineering, j.ID)
+	if management.CanDecide(s) == nil || management.CanDrive(s) == nil {
+		t.Fatalf("the eng neither decides nor drives: %+v", s)
 	}
 }

@@ -34,6 +34,7 @@ type Store interface {
 	management.Service
 	management.JourneyService
 	ledger.Service
+	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	CreateToken(ctx context.Context, personID wayfare.ID) (string, error)
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 }
@@ -70,6 +71,7 @@ var contract = []struct {
 	{"Pagination", testPagination},
 	{"EmailsOnlyForAdmins", testEmailRedaction},
 	{"Tokens", testTokens},
+	{"PersonalLists", testPersonalLists},
 }
 
 func system() context.Context {
