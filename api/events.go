@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,12 +12,23 @@ import (
 	"github.com/wayfare-org/wayfare/ledger"
 )
 
-// events streams committed acts as server-sent events: the event name is
-// the verb, the data the act as in /api/v1/acts. A client that reconnects
-// with Last-Event-ID first gets the acts it missed (up to a page).
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
+	return StreamActs(w, r, s.svc, s.Heartbeat)
+}
+
+// ActSource is what an act stream reads: the live hub and the ledger.
+type ActSource interface {
+	Hub() *ledger.Hub
+	Acts(ctx context.Context, f ledger.Filter) ([]*wayfare.Act, error)
+}
+
+// StreamActs streams committed acts as server-sent events until the
+// request ends: the event name is the verb, the data the act as in
+// /api/v1/acts. A client that reconnects with Last-Event-ID first gets the
+// acts it missed (up to a page). The caller has checked who may listen.
+func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration) error {
 	rc := http.NewResponseController(w)
-	sub := s.svc.Hub().Subscribe(256)
+	sub := src.Hub().Subscribe(256)
 	defer sub.Close()
 	var backlog []*wayfare.Act
 	var last wayfare.ID
@@ -25,7 +37,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return wayfare.FieldError("Last-Event-ID", "is not an event id this server sent")
 		}
-		acts, err := s.svc.Acts(r.Context(), ledger.Filter{Page: wayfare.Page{Limit: wayfare.MaxLimit}, After: id})
+		acts, err := src.Acts(r.Context(), ledger.Filter{Page: wayfare.Page{Limit: wayfare.MaxLimit}, After: id})
 		if err != nil {
 			return err
 		}
@@ -46,7 +58,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if err := rc.Flush(); err != nil {
 		return nil
 	}
-	beat := time.NewTicker(s.Heartbeat)
+	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
 	for {
 		select {

@@ -100,7 +100,35 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, error) 
 	if err := play.play(ctx); err != nil {
 		return nil, err
 	}
+	if err := setPasswords(sys, db); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// setPasswords gives every demo person the demo password. One hash serves
+// them all: the password is public anyway, and argon2id is slow on purpose.
+func setPasswords(ctx context.Context, db *store.DB) error {
+	hash, err := people.HashPassword(Password)
+	if err != nil {
+		return err
+	}
+	page := wayfare.Page{Limit: wayfare.MaxLimit}
+	for {
+		ps, err := db.People(ctx, people.PersonFilter{Page: page})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if err := db.SetPassword(ctx, p.ID, hash); err != nil {
+				return err
+			}
+		}
+		if len(ps) < page.Limit {
+			return nil
+		}
+		page.Cursor = ps[len(ps)-1].ID
+	}
 }
 
 func (o Options) withDefaults() Options {

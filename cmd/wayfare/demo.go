@@ -86,13 +86,13 @@ func demoTokens(ctx context.Context, db *store.DB) ([]demo.Persona, []string, er
 func (e *env) printDemo(url, data string, personas []demo.Persona, tokens []string) {
 	w := e.stdout
 	fmt.Fprintf(w, "\nWayfare demo is serving at %s\n\n", url)
-	fmt.Fprintln(w, "Demo personas, each with an API token made just now:")
+	fmt.Fprintf(w, "Open it and sign in as any of these people; every demo person's password is %q.\n", demo.Password)
+	fmt.Fprintln(w, "Each persona also has an API token made just now:")
 	for i, p := range personas {
 		fmt.Fprintf(w, "  %-20s %-18s %s\n  %-20s token %s\n", p.Role, p.Name, p.Email, "", tokens[i])
 	}
 	fmt.Fprintf(w, "\nTry the API as %s:\n", personas[0].Name)
 	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer %s\" \"%s/api/v1/pitches?limit=5\"\n\n", tokens[0], url)
 	fmt.Fprintf(w, "More tokens: wayfare token create --data %s --email E\n", data)
-	fmt.Fprintf(w, "Every demo person's password is %q (sign-in pages come with the web UI).\n", demo.Password)
 	fmt.Fprintln(w, "Stop with Ctrl-C.")
 }

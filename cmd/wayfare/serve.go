@@ -10,6 +10,7 @@ import (
 
 	"github.com/wayfare-org/wayfare/api"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/web"
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
@@ -28,6 +29,21 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	})
 }
 
+// handler puts the API and the pages behind one handler.
+func (e *env) handler(db *store.DB) (http.Handler, error) {
+	apiServer := api.New(db, e.log, Version)
+	pages, err := web.New(db, e.log, web.Config{SecureCookies: e.getenv("WAYFARE_SECURE_COOKIES") == "1"})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiServer)
+	mux.Handle("GET /healthz", apiServer)
+	mux.Handle("GET /metrics", apiServer)
+	mux.Handle("/", pages.Handler())
+	return mux, nil
+}
+
 // listen serves the application on addr until ctx ends, then shuts down
 // gracefully: open requests finish, event streams close.
 func (e *env) listen(ctx context.Context, db *store.DB, addr string, ready func(url string)) error {
@@ -35,7 +51,11 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, ready func(
 	if err != nil {
 		return err
 	}
-	handler := api.New(db, e.log, Version)
+	handler, err := e.handler(db)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	streams, stopStreams := context.WithCancel(context.Background())
 	defer stopStreams()
 	srv := &http.Server{

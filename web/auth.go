@@ -1,0 +1,142 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+// sessionKey is the session value that holds the signed-in person's id.
+const sessionKey = "person_id"
+
+type meKey struct{}
+
+// handler is a page handler that returns an error to be shown as a page.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// public serves a page that needs no sign-in.
+func (s *Server) public(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// private serves a page for signed-in people; others are sent to sign in
+// and brought back after.
+func (s *Server) private(h handler) http.Handler {
+	return s.public(func(w http.ResponseWriter, r *http.Request) error {
+		id := wayfare.ID(s.sessions.GetInt64(r.Context(), sessionKey))
+		if id == 0 {
+			return s.toLogin(w, r)
+		}
+		actor, err := s.svc.Actor(r.Context(), id)
+		if err != nil {
+			s.sessions.Destroy(r.Context())
+			return s.toLogin(w, r)
+		}
+		ctx := wayfare.WithActor(r.Context(), actor)
+		me, err := s.svc.Person(ctx, id)
+		if err != nil {
+			return err
+		}
+		return h(w, r.WithContext(context.WithValue(ctx, meKey{}, me)))
+	})
+}
+
+func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) error {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		next = "/"
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+	return nil
+}
+
+// me returns the signed-in person, or nil.
+func (s *Server) me(r *http.Request) *people.Person {
+	p, _ := r.Context().Value(meKey{}).(*people.Person)
+	return p
+}
+
+type loginView struct {
+	base
+	Email string
+	Next  string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "login", &loginView{base: base{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next"))})
+	return nil
+}
+
+// login signs a person in. Failed tries are limited per address and per
+// client; the answer never tells which part was wrong.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	v := &loginView{base: base{Title: "Sign in"}, Email: email, Next: safeNext(r.PostFormValue("next"))}
+	keys := []string{"email:" + email, "client:" + clientIP(r)}
+	for _, k := range keys {
+		if d := s.limiter.wait(k); d > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
+			v.Problem = &wayfare.Error{Code: wayfare.EFORBIDDEN, Message: "Too many failed sign-ins. Try again in " +
+				d.Round(time.Minute).String() + "."}
+			s.render(w, r, http.StatusTooManyRequests, "login", v)
+			return nil
+		}
+	}
+	actor, hash, err := s.svc.Credentials(r.Context(), email)
+	if err != nil && wayfare.ErrorCode(err) != wayfare.ENOTFOUND {
+		return err
+	}
+	if err != nil || !people.CheckPassword(hash, r.PostFormValue("password")) {
+		for _, k := range keys {
+			s.limiter.fail(k)
+		}
+		v.Problem = &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Field: "password", Message: "That e-mail address and password do not match."}
+		s.render(w, r, http.StatusUnauthorized, "login", v)
+		return nil
+	}
+	s.limiter.forget(keys[0])
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionKey, int64(actor.PersonID))
+	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps a redirect after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// flash leaves a message for the next page the person sees.
+func (s *Server) flash(r *http.Request, msg string) { s.sessions.Put(r.Context(), "flash", msg) }

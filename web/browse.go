@@ -1,0 +1,187 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/ledger"
+	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+type groupView struct {
+	base
+	Group    *people.Group
+	Parent   *people.Group
+	Pitches  []*leadership.Pitch
+	Journeys []*management.JourneySummary
+}
+
+func (s *Server) group(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	g, err := s.svc.Group(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := &groupView{base: base{Title: g.Name}, Group: g}
+	if g.ParentID != nil {
+		v.Parent, _ = s.svc.Group(ctx, *g.ParentID)
+	}
+	if v.Pitches, err = s.svc.Pitches(ctx, leadership.PitchFilter{GroupID: id, Page: wayfare.Page{Limit: 30}}); err != nil {
+		return err
+	}
+	if v.Journeys, err = s.svc.Journeys(ctx, management.JourneyFilter{GroupID: id, Page: wayfare.Page{Limit: 30}}); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "group", v)
+	return nil
+}
+
+type personView struct {
+	base
+	Person     *people.Person
+	Manager    *people.Person
+	Leadership []*wayfare.Act
+	Management []*wayfare.Act
+	Following  []*wayfare.Act
+}
+
+// person shows someone's acts in two columns, leadership and management,
+// with their acts as a follower below.
+func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p, err := s.svc.Person(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := &personView{base: base{Title: p.Name}, Person: p}
+	if p.ManagerID != nil {
+		v.Manager, _ = s.svc.Person(ctx, *p.ManagerID)
+	}
+	for _, c := range []struct {
+		f    wayfare.Function
+		into *[]*wayfare.Act
+	}{{wayfare.Leadership, &v.Leadership}, {wayfare.Management, &v.Management}, {wayfare.Follower, &v.Following}} {
+		if *c.into, err = s.svc.Acts(ctx, ledger.Filter{PersonID: id, Function: c.f, Page: wayfare.Page{Limit: 30}}); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "person", v)
+	return nil
+}
+
+type actsView struct {
+	base
+	Acts     []*wayfare.Act
+	Names    map[wayfare.ID]string
+	Function string
+	Verb     string
+	Verbs    []string
+	Next     string
+}
+
+// acts is the ledger, newest first, filtered by function and verb.
+func (s *Server) acts(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	v := &actsView{base: base{Title: "Ledger"}, Function: q.Get("function"), Verb: q.Get("verb"), Names: map[wayfare.ID]string{},
+		Verbs: ledger.Verbs()}
+	f := ledger.Filter{Function: wayfare.Function(v.Function), Verb: v.Verb, Page: wayfare.Page{Limit: 51}}
+	if f.Function != "" && !f.Function.Valid() {
+		return wayfare.FieldError("function", "is not a function")
+	}
+	if c, err := wayfare.ParseID(q.Get("before")); err == nil {
+		f.Cursor = c
+	}
+	acts, err := s.svc.Acts(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if len(acts) == 51 {
+		acts = acts[:50]
+		v.Next = acts[49].ID.String()
+	}
+	v.Acts = acts
+	ids := make([]wayfare.ID, 0, len(acts))
+	for _, a := range acts {
+		ids = append(ids, a.PersonID)
+	}
+	s.names(r, v.Names, ids)
+	s.render(w, r, http.StatusOK, "acts", v)
+	return nil
+}
+
+type searchView struct {
+	base
+	Query   string
+	Pitches []*leadership.Pitch
+	People  []*people.Person
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	v := &searchView{base: base{Title: "Search"}, Query: q}
+	if q != "" {
+		var err error
+		if v.Pitches, err = s.svc.Pitches(r.Context(), leadership.PitchFilter{Query: q, Page: wayfare.Page{Limit: 30}}); err != nil {
+			return err
+		}
+		if v.People, err = s.svc.People(r.Context(), people.PersonFilter{Query: q, Page: wayfare.Page{Limit: 10}}); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "search", v)
+	return nil
+}
+
+type insightsView struct {
+	base
+	Funnel   []funnelStep
+	Balance  []functionCount
+	Journeys []*management.JourneySummary
+}
+
+type funnelStep struct {
+	Label string
+	Count int
+	Pct   int
+}
+
+type functionCount struct {
+	Function string
+	Count    int
+	Pct      int
+}
+
+// insights shows where leadership comes from: for now the funnel and the
+// balance of recent acts by function. Person-level influence figures come
+// with the analytics.
+func (s *Server) insights(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := &insightsView{base: base{Title: "Insights"}}
+	acts, err := s.svc.Acts(ctx, ledger.Filter{Page: wayfare.Page{Limit: wayfare.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	counts := map[wayfare.Function]int{}
+	for _, a := range acts {
+		counts[a.Function]++
+	}
+	for _, f := range []wayfare.Function{wayfare.Leadership, wayfare.Follower, wayfare.Management} {
+		v.Balance = append(v.Balance, functionCount{Function: string(f), Count: counts[f], Pct: pct(counts[f], max(1, len(acts)))})
+	}
+	if v.Journeys, err = s.svc.Journeys(ctx, management.JourneyFilter{NeedsLeadership: true, Page: wayfare.Page{Limit: 10}}); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "insights", v)
+	return nil
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/api"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
+)
+
+type homeView struct {
+	base
+	InMyGroups      []*leadership.Pitch
+	Selling         []*leadership.Pitch
+	NeedsLeadership []*management.JourneySummary
+	MyTickets       []*leadership.Pitch
+	Riding          []*management.JourneySummary
+	Driving         []*management.JourneySummary
+	AwaitingMe      []*leadership.Pitch
+}
+
+// home shows what is selling in my groups and across the organization,
+// journeys that need leadership, my tickets and journeys, and decisions
+// waiting for me.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	me := wayfare.ActorFrom(ctx).PersonID
+	v := &homeView{base: base{Title: "Home"}}
+	page := func(n int) wayfare.Page { return wayfare.Page{Limit: n} }
+	var err error
+	pitches := func(f leadership.PitchFilter) []*leadership.Pitch {
+		if err != nil {
+			return nil
+		}
+		var ps []*leadership.Pitch
+		ps, err = s.svc.Pitches(ctx, f)
+		return ps
+	}
+	journeys := func(f management.JourneyFilter) []*management.JourneySummary {
+		if err != nil {
+			return nil
+		}
+		var js []*management.JourneySummary
+		js, err = s.svc.Journeys(ctx, f)
+		return js
+	}
+	v.AwaitingMe = pitches(leadership.PitchFilter{AwaitingDecisionBy: me, Page: page(10)})
+	v.InMyGroups = pitches(leadership.PitchFilter{MemberOf: me, Status: leadership.Selling, Page: page(8)})
+	v.Selling = pitches(leadership.PitchFilter{Status: leadership.Selling, Page: page(8)})
+	v.MyTickets = pitches(leadership.PitchFilter{HeldBy: me, Page: page(8)})
+	v.NeedsLeadership = journeys(management.JourneyFilter{NeedsLeadership: true, Page: page(8)})
+	v.Riding = journeys(management.JourneyFilter{RiderID: me, Page: page(8)})
+	v.Driving = journeys(management.JourneyFilter{DriverID: me, Page: page(8)})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "home", v)
+	return nil
+}
+
+// events streams the ledger to the signed-in browser for live updates.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
+	return api.StreamActs(w, r, s.svc, s.cfg.Heartbeat)
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+type journeyView struct {
+	base
+	Journey  *management.Journey
+	Pitch    *leadership.Pitch
+	Group    *people.Group
+	Names    map[wayfare.ID]string
+	MayDrive bool
+	MayName  bool
+	Rides    bool
+	MyDoubt  *management.Doubt
+	Progress int // the latest check-in's progress
+}
+
+func (s *Server) journey(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.journeyView(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "journey", v)
+	return nil
+}
+
+func (s *Server) journeyView(r *http.Request) (*journeyView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	j, err := s.svc.Journey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &journeyView{base: base{Title: j.Title}, Journey: j, Names: map[wayfare.ID]string{}}
+	if v.Pitch, err = s.svc.Pitch(ctx, j.PitchID); err != nil {
+		return nil, err
+	}
+	if v.Group, err = s.svc.Group(ctx, j.GroupID); err != nil {
+		return nil, err
+	}
+	standing, err := s.svc.Standing(ctx, j.GroupID, id)
+	if err != nil {
+		return nil, err
+	}
+	// Rule 3: driver controls only for management and named drivers.
+	v.MayDrive = management.CanDrive(standing) == nil
+	v.MayName = management.CanDecide(standing) == nil
+	me := wayfare.ActorFrom(ctx).PersonID
+	ids := append(append([]wayfare.ID{v.Pitch.AuthorID}, j.Drivers...), j.Riders...)
+	for _, d := range j.Doubts {
+		ids = append(ids, d.PersonID)
+		if d.PersonID == me && d.ResolvedAt == nil {
+			v.MyDoubt = &d
+		}
+	}
+	for _, c := range j.Checkins {
+		ids = append(ids, c.AuthorID)
+	}
+	for _, rp := range j.Repitches {
+		ids = append(ids, rp.AuthorID)
+	}
+	for _, rid := range j.Riders {
+		if rid == me {
+			v.Rides = true
+		}
+	}
+	if len(j.Checkins) > 0 {
+		v.Progress = j.Checkins[0].Progress
+	}
+	s.names(r, v.Names, ids)
+	return v, nil
+}
+
+// names fills in the names of people by id.
+func (s *Server) names(r *http.Request, into map[wayfare.ID]string, ids []wayfare.ID) {
+	for _, id := range ids {
+		if _, ok := into[id]; ok {
+			continue
+		}
+		into[id] = "someone"
+		if p, err := s.svc.Person(r.Context(), id); err == nil {
+			into[id] = p.Name
+		}
+	}
+}
+
+// journeyAct runs a journey action from a form and goes back to the
+// journey with a message; a refusal is shown on the journey page.
+func (s *Server) journeyAct(w http.ResponseWriter, r *http.Request, done string, act func(id wayfare.ID) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := act(id); err != nil {
+		e, ok := refused(err)
+		if !ok {
+			return err
+		}
+		v, verr := s.journeyView(r)
+		if verr != nil {
+			return verr
+		}
+		v.Problem = e
+		status := http.StatusBadRequest
+		if e.Code == wayfare.EFORBIDDEN {
+			status = http.StatusForbidden
+		} else if e.Code == wayfare.ECONFLICT {
+			status = http.StatusConflict
+		}
+		s.render(w, r, status, "journey", v)
+		return nil
+	}
+	return s.back(w, r, "/journeys/"+id.String(), done)
+}
+
+func (s *Server) nameDriver(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Driver named.", func(id wayfare.ID) error {
+		who, err := s.personByEmailOrID(r, r.PostFormValue("driver"))
+		if err != nil {
+			return err
+		}
+		return s.svc.NameDriver(r.Context(), id, who)
+	})
+}
+
+// personByEmailOrID finds a person named in a form by id or e-mail.
+func (s *Server) personByEmailOrID(r *http.Request, v string) (wayfare.ID, error) {
+	v = strings.TrimSpace(v)
+	if id, err := wayfare.ParseID(v); err == nil {
+		return id, nil
+	}
+	ps, err := s.svc.People(r.Context(), people.PersonFilter{Query: v, Page: wayfare.Page{Limit: 2}})
+	if err != nil {
+		return 0, err
+	}
+	if len(ps) != 1 {
+		return 0, wayfare.FieldError("driver", "must name one person: give a full name or an id")
+	}
+	return ps[0].ID, nil
+}
+
+func (s *Server) addStop(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Stop added to the route.", func(id wayfare.ID) error {
+		_, err := s.svc.AddStop(r.Context(), id, management.NewStop{Title: r.PostFormValue("title"), DueOn: r.PostFormValue("due_on")})
+		return err
+	})
+}
+
+func (s *Server) setStop(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Route updated.", func(id wayfare.ID) error {
+		stop, err := pathID(r, "stop")
+		if err != nil {
+			return err
+		}
+		_, err = s.svc.SetStopDone(r.Context(), id, stop, r.PostFormValue("done") == "true")
+		return err
+	})
+}
+
+func (s *Server) depart(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Departed: the journey is under way, and tickets no longer refund.", func(id wayfare.ID) error {
+		_, err := s.svc.Depart(r.Context(), id)
+		return err
+	})
+}
+
+func (s *Server) end(w http.ResponseWriter, r *http.Request) error {
+	to := management.JourneyStatus(r.PostFormValue("to"))
+	return s.journeyAct(w, r, "The journey is "+string(to)+".", func(id wayfare.ID) error {
+		if to != management.Arrived && to != management.Abandoned {
+			return wayfare.FieldError("to", "must be arrived or abandoned")
+		}
+		_, err := s.svc.End(r.Context(), id, to, management.Ending{Review: r.PostFormValue("review")})
+		return err
+	})
+}
+
+func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Check-in posted.", func(id wayfare.ID) error {
+		in := management.NewCheckin{Confidence: management.Confidence(r.PostFormValue("confidence")), Note: r.PostFormValue("note")}
+		if p, err := formInt(r, "progress"); err == nil {
+			in.Progress = &p
+		}
+		_, err := s.svc.Checkin(r.Context(), id, in)
+		return err
+	})
+}
+
+func (s *Server) doubt(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Doubt raised: the drivers and everyone else can see it.", func(id wayfare.ID) error {
+		_, _, err := s.svc.RaiseDoubt(r.Context(), id, management.NewDoubt{Note: r.PostFormValue("note")})
+		return err
+	})
+}
+
+func (s *Server) reconfirm(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Reconfirmed: you are still coming.", func(id wayfare.ID) error {
+		return s.svc.Reconfirm(r.Context(), id)
+	})
+}
+
+func (s *Server) leave(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "You left the journey.", func(id wayfare.ID) error {
+		return s.svc.Leave(r.Context(), id)
+	})
+}
+
+func (s *Server) repitch(w http.ResponseWriter, r *http.Request) error {
+	return s.journeyAct(w, r, "Re-pitch posted: riders can reconfirm.", func(id wayfare.ID) error {
+		_, err := s.svc.Repitch(r.Context(), id, leadership.NewRepitch{Message: r.PostFormValue("message")})
+		return err
+	})
+}

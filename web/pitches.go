@@ -1,0 +1,311 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+type pitchView struct {
+	base
+	Pitch     *leadership.Pitch
+	Author    *people.Person
+	Group     *people.Group
+	Holds     bool
+	MayDecide bool
+	Decisions []decisionRow
+	Form      management.NewDecision
+}
+
+type decisionRow struct {
+	*management.Decision
+	Decider string
+}
+
+func (s *Server) pitch(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.pitchView(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "pitch", v)
+	return nil
+}
+
+func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	p, err := s.svc.Pitch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &pitchView{base: base{Title: p.Title}, Pitch: p}
+	if v.Author, err = s.svc.Person(ctx, p.AuthorID); err != nil {
+		return nil, err
+	}
+	if v.Group, err = s.svc.Group(ctx, p.GroupID); err != nil {
+		return nil, err
+	}
+	if v.Holds, err = s.svc.HoldsTicket(ctx, id); err != nil {
+		return nil, err
+	}
+	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
+	if err != nil {
+		return nil, err
+	}
+	// Rule 3: the decision panel is shown only to those who may decide.
+	v.MayDecide = p.Kind == leadership.Proposal && management.CanDecide(standing) == nil
+	ds, err := s.svc.Decisions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		name := "someone"
+		if who, err := s.svc.Person(ctx, d.DeciderID); err == nil {
+			name = who.Name
+		}
+		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: name})
+	}
+	v.Form = management.NewDecision{Outcome: management.Adopt, Method: management.Consultative}
+	return v, nil
+}
+
+func (s *Server) buy(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, created, err := s.svc.BuyTicket(r.Context(), id)
+	if e, ok := refused(err); ok {
+		return s.back(w, r, "/pitches/"+id.String(), e.Message)
+	} else if err != nil {
+		return err
+	}
+	msg := "You hold a ticket already."
+	if created {
+		msg = "Ticket bought: you are persuaded and coming along."
+	}
+	return s.back(w, r, "/pitches/"+id.String(), msg)
+}
+
+func (s *Server) refund(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	err = s.svc.RefundTicket(r.Context(), id)
+	if e, ok := refused(err); ok {
+		return s.back(w, r, "/pitches/"+id.String(), e.Message)
+	} else if err != nil && wayfare.ErrorCode(err) != wayfare.ENOTFOUND {
+		return err
+	}
+	return s.back(w, r, "/pitches/"+id.String(), "Ticket refunded.")
+}
+
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.svc.Withdraw(r.Context(), id)
+	if e, ok := refused(err); ok {
+		return s.back(w, r, "/pitches/"+id.String(), e.Message)
+	} else if err != nil {
+		return err
+	}
+	return s.back(w, r, "/pitches/"+id.String(), "Pitch withdrawn.")
+}
+
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := management.NewDecision{
+		Outcome:     management.Outcome(r.PostFormValue("outcome")),
+		Method:      management.Method(r.PostFormValue("method")),
+		Rationale:   r.PostFormValue("rationale"),
+		RevisitOn:   strings.TrimSpace(r.PostFormValue("revisit_on")),
+		Destination: r.PostFormValue("destination"),
+	}
+	if in.Outcome != management.Defer {
+		in.RevisitOn = ""
+	}
+	if in.Outcome == management.Merge {
+		if in.MergeInto, err = formID(r, "merge_into"); err != nil {
+			return s.decisionRefused(w, r, in, err)
+		}
+	}
+	if in.Supersedes, err = formID(r, "supersedes"); err != nil {
+		return s.decisionRefused(w, r, in, err)
+	}
+	d, err := s.svc.Decide(r.Context(), id, in)
+	if err != nil {
+		return s.decisionRefused(w, r, in, err)
+	}
+	if d.JourneyID != nil {
+		return s.back(w, r, "/journeys/"+d.JourneyID.String(), "Adopted: the ticket holders are now riders of this journey.")
+	}
+	return s.back(w, r, "/pitches/"+id.String(), "Decision recorded: "+string(d.Outcome)+".")
+}
+
+// decisionRefused shows the pitch again with the form as it was filled in
+// and the reason, or fails for errors that are not refusals.
+func (s *Server) decisionRefused(w http.ResponseWriter, r *http.Request, in management.NewDecision, err error) error {
+	e, ok := refused(err)
+	if !ok {
+		return err
+	}
+	v, verr := s.pitchView(r)
+	if verr != nil {
+		return verr
+	}
+	v.Problem, v.Form = e, in
+	status := http.StatusBadRequest
+	if e.Code == wayfare.EFORBIDDEN {
+		status = http.StatusForbidden
+	} else if e.Code == wayfare.ECONFLICT {
+		status = http.StatusConflict
+	}
+	s.render(w, r, status, "pitch", v)
+	return nil
+}
+
+type newPitchView struct {
+	base
+	Groups   []*people.Group
+	Form     leadership.NewPitch
+	Evidence []leadership.Evidence // the rows of the evidence table, filled or empty
+	Close    string
+	Pitches  []*leadership.Pitch // similar pitches, filled in while the title is typed
+}
+
+// evidenceRows is how many evidence rows the form offers without script.
+const evidenceRows = 4
+
+func (s *Server) newPitch(w http.ResponseWriter, r *http.Request) error {
+	v := &newPitchView{base: base{Title: "Write a pitch"}, Form: leadership.NewPitch{Kind: leadership.Proposal, TicketsWanted: 5}}
+	if g, err := wayfare.ParseID(r.URL.Query().Get("group")); err == nil {
+		v.Form.GroupID = g
+	}
+	return s.showNewPitch(w, r, http.StatusOK, v)
+}
+
+func (s *Server) showNewPitch(w http.ResponseWriter, r *http.Request, status int, v *newPitchView) error {
+	groups, err := s.svc.Groups(r.Context(), people.GroupFilter{Page: wayfare.Page{Limit: wayfare.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	v.Groups = groups
+	for len(v.Evidence) < evidenceRows {
+		v.Evidence = append(v.Evidence, leadership.Evidence{})
+	}
+	s.render(w, r, status, "pitch_new", v)
+	return nil
+}
+
+func (s *Server) createPitch(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return wayfare.FieldError("body", "could not be read")
+	}
+	v := &newPitchView{base: base{Title: "Write a pitch"}}
+	f := &v.Form
+	f.Kind = leadership.Kind(r.PostFormValue("kind"))
+	f.Title, f.StatusQuo, f.BetterWay = r.PostFormValue("title"), r.PostFormValue("status_quo"), r.PostFormValue("better_way")
+	v.Evidence = evidenceFromForm(r)
+	var err error
+	g, gerr := formID(r, "group_id")
+	switch {
+	case gerr != nil:
+		err = gerr
+	case g == nil:
+		err = wayfare.FieldError("group_id", "is required: choose the group to pitch to")
+	default:
+		f.GroupID = *g
+		f.TicketsWanted, err = formInt(r, "tickets_wanted")
+	}
+	if v.Close = strings.TrimSpace(r.PostFormValue("sales_close")); v.Close != "" && err == nil {
+		day, perr := time.Parse(time.DateOnly, v.Close)
+		if perr != nil {
+			err = wayfare.FieldError("sales_close", "must be a date")
+		}
+		end := day.Add(24*time.Hour - time.Second)
+		f.SalesClose = &end
+	}
+	for _, e := range v.Evidence {
+		if e.Label != "" || e.URL != "" || e.Value != nil {
+			f.Evidence = append(f.Evidence, e)
+		}
+	}
+	if err == nil {
+		var p *leadership.Pitch
+		if p, err = s.svc.Publish(r.Context(), *f); err == nil {
+			return s.back(w, r, "/pitches/"+p.ID.String(), "Published. Now sell the tickets: share the link.")
+		}
+	}
+	e, ok := refused(err)
+	if !ok {
+		if wayfare.ErrorCode(err) == wayfare.ENOTFOUND {
+			e = wayfare.FieldError("group_id", "names no group")
+		} else {
+			return err
+		}
+	}
+	v.Problem = e
+	return s.showNewPitch(w, r, http.StatusBadRequest, v)
+}
+
+// evidenceFromForm reads the evidence rows: evidence_kind, evidence_label,
+// … repeated, one value per row.
+func evidenceFromForm(r *http.Request) []leadership.Evidence {
+	kinds, labels := r.PostForm["evidence_kind"], r.PostForm["evidence_label"]
+	values, units := r.PostForm["evidence_value"], r.PostForm["evidence_unit"]
+	urls, sources := r.PostForm["evidence_url"], r.PostForm["evidence_source"]
+	at := func(xs []string, i int) string {
+		if i < len(xs) {
+			return strings.TrimSpace(xs[i])
+		}
+		return ""
+	}
+	var out []leadership.Evidence
+	for i := range min(len(kinds), leadership.MaxEvidence+1) {
+		e := leadership.Evidence{Kind: leadership.EvidenceKind(at(kinds, i)), Label: at(labels, i), Unit: at(units, i),
+			URL: at(urls, i), Source: at(sources, i)}
+		if v := at(values, i); v != "" {
+			if f, err := parseNumber(v); err == nil {
+				e.Value = &f
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+type similarView struct {
+	base
+	Pitches []*leadership.Pitch
+}
+
+// similar lists pitches like the one being written: the new-pitch page
+// asks for it while the author types the title.
+func (s *Server) similar(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	v := &similarView{}
+	if len([]rune(q)) >= 3 {
+		ps, err := s.svc.Pitches(r.Context(), leadership.PitchFilter{Query: q, Page: wayfare.Page{Limit: 5}})
+		if err != nil {
+			return err
+		}
+		v.Pitches = ps
+	}
+	r.Header.Set(fragmentHeader, "similar")
+	s.render(w, r, http.StatusOK, "pitch_new", v)
+	return nil
+}

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// templates holds one parsed set per page: the layout, the shared
+// partials and the page's own file. They are parsed once, at start.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func parseTemplates(a *assets) (*templates, error) {
+	funcs := template.FuncMap{
+		"asset":    a.url,
+		"md":       markdown,
+		"ago":      ago,
+		"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"pct":      pct,
+		"origin":   originText,
+		"plural":   plural,
+		"label":    label,
+		"add":      func(a, b int) int { return a + b },
+		"list":     func(xs ...string) []string { return xs },
+		"verb":     func(v string) string { return strings.NewReplacer(".", " ", "_", " ").Replace(v) },
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		set, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("web: parsing %s: %w", f, err)
+		}
+		t.pages[name] = set
+	}
+	return t, nil
+}
+
+// base is what every page shows around its content.
+type base struct {
+	Title   string
+	Me      *people.Person
+	Flash   string
+	Problem *wayfare.Error // a refused form: the message and the field at fault
+	Path    string
+}
+
+// view is implemented by every page's data: it gives the layout its base.
+type view interface{ layout() *base }
+
+func (b *base) layout() *base { return b }
+
+// fragmentHeader asks for one live region of a page instead of the page.
+const fragmentHeader = "X-Wayfare-Fragment"
+
+// render writes a page, or only the region the fragment header names.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
+	set, ok := s.pages.pages[page]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("web: no page %q", page))
+		return
+	}
+	b := v.layout()
+	b.Path = r.URL.Path
+	if b.Me == nil {
+		b.Me = s.me(r)
+	}
+	if b.Flash == "" {
+		b.Flash = s.sessions.PopString(r.Context(), "flash")
+	}
+	name := "layout"
+	if f := r.Header.Get(fragmentHeader); f != "" {
+		if set.Lookup("fragment-"+f) == nil {
+			http.Error(w, "no such fragment", http.StatusNotFound)
+			return
+		}
+		name = "fragment-" + f
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, name, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", fragmentHeader)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorView is the page for a failure.
+type errorView struct {
+	base
+	Status  int
+	Message string
+}
+
+// fail answers an error with a page that explains it.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	if e, ok := wayfare.AsError(err); ok {
+		switch e.Code {
+		case wayfare.ENOTFOUND:
+			status, msg = http.StatusNotFound, "There is nothing here: "+e.Message+"."
+		case wayfare.EFORBIDDEN:
+			status, msg = http.StatusForbidden, e.Message
+		case wayfare.ECONFLICT:
+			status, msg = http.StatusConflict, e.Message
+		case wayfare.EINVALID:
+			status, msg = http.StatusBadRequest, e.Error()
+		case wayfare.EUNAUTHORIZED:
+			http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+			return
+		}
+	} else if !errors.Is(err, http.ErrAbortHandler) {
+		s.log.Error("page failed", "path", r.URL.Path, "err", err)
+	}
+	v := &errorView{base: base{Title: http.StatusText(status), Me: s.me(r)}, Status: status, Message: msg}
+	set := s.pages.pages["error"]
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "layout", v); err != nil {
+		http.Error(w, msg, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d.Hours()), "hour") + " ago"
+	case d < 60*24*time.Hour:
+		return plural(int(d.Hours()/24), "day") + " ago"
+	}
+	return t.Format("2 Jan 2006")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// pct is sold of wanted as a whole percentage, at most 100.
+func pct(sold, wanted int) int {
+	if wanted <= 0 {
+		return 0
+	}
+	return min(100, sold*100/wanted)
+}
+
+// label turns an enum value into words: "on_track" → "on track".
+func label(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") }
+
+// originText says where a pitch comes from in words, for its badge.
+func originText(o people.Origin) string {
+	var where string
+	switch {
+	case o.Levels > 0:
+		where = plural(o.Levels, "level") + " below"
+	case o.Levels < 0:
+		where = plural(-o.Levels, "level") + " above"
+	default:
+		where = "same level"
+	}
+	switch o.Relation {
+	case people.Outside:
+		return "from outside this group · " + where
+	case people.Below:
+		return "bottom-up · " + where
+	case people.Above:
+		return "top-down · " + where
+	}
+	return "from a peer · " + where
+}

@@ -1,0 +1,43 @@
+package web
+
+import "net/http"
+
+// routes is the whole surface of the pages.
+func (s *Server) routes() {
+	s.mux.Handle("GET /static/", s.assets)
+	s.mux.Handle("GET /login", s.public(s.loginPage))
+	s.mux.Handle("POST /login", s.public(s.login))
+	s.mux.Handle("POST /logout", s.public(s.logout))
+
+	s.mux.Handle("GET /{$}", s.private(s.home))
+	s.mux.Handle("GET /events", s.private(s.events))
+
+	s.mux.Handle("GET /pitches/new", s.private(s.newPitch))
+	s.mux.Handle("POST /pitches", s.private(s.createPitch))
+	s.mux.Handle("GET /pitches/similar", s.private(s.similar))
+	s.mux.Handle("GET /pitches/{id}", s.private(s.pitch))
+	s.mux.Handle("POST /pitches/{id}/tickets", s.private(s.buy))
+	s.mux.Handle("POST /pitches/{id}/refund", s.private(s.refund))
+	s.mux.Handle("POST /pitches/{id}/decision", s.private(s.decide))
+	s.mux.Handle("POST /pitches/{id}/withdraw", s.private(s.withdraw))
+
+	s.mux.Handle("GET /journeys/{id}", s.private(s.journey))
+	s.mux.Handle("POST /journeys/{id}/drivers", s.private(s.nameDriver))
+	s.mux.Handle("POST /journeys/{id}/stops", s.private(s.addStop))
+	s.mux.Handle("POST /journeys/{id}/stops/{stop}", s.private(s.setStop))
+	s.mux.Handle("POST /journeys/{id}/depart", s.private(s.depart))
+	s.mux.Handle("POST /journeys/{id}/end", s.private(s.end))
+	s.mux.Handle("POST /journeys/{id}/checkins", s.private(s.checkin))
+	s.mux.Handle("POST /journeys/{id}/doubts", s.private(s.doubt))
+	s.mux.Handle("POST /journeys/{id}/reconfirm", s.private(s.reconfirm))
+	s.mux.Handle("POST /journeys/{id}/leave", s.private(s.leave))
+	s.mux.Handle("POST /journeys/{id}/repitches", s.private(s.repitch))
+
+	s.mux.Handle("GET /groups/{id}", s.private(s.group))
+	s.mux.Handle("GET /people/{id}", s.private(s.person))
+	s.mux.Handle("GET /acts", s.private(s.acts))
+	s.mux.Handle("GET /search", s.private(s.search))
+	s.mux.Handle("GET /insights", s.private(s.insights))
+
+	s.mux.Handle("/", s.public(func(w http.ResponseWriter, r *http.Request) error { return errNoPage }))
+}

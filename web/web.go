@@ -1,0 +1,112 @@
+// Package web serves Wayfare's pages: server-rendered HTML from embedded
+// templates parsed once, our own small CSS and JavaScript under hashed
+// URLs, sign-in with browser sessions, and live updates from the ledger.
+// Every flow works without JavaScript; with it, pages update live.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/ledger"
+	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/store"
+)
+
+// Services is everything the pages call.
+type Services interface {
+	people.Service
+	leadership.Service
+	management.Service
+	management.JourneyService
+	ledger.Service
+	Hub() *ledger.Hub
+	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
+	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
+	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
+	Actor(ctx context.Context, personID wayfare.ID) (wayfare.Actor, error)
+	Sessions() *store.Sessions
+}
+
+// Config configures the pages.
+type Config struct {
+	// SecureCookies marks the session cookie Secure: set it when the
+	// server is reached over TLS (directly or behind a proxy).
+	SecureCookies bool
+	// Heartbeat is how often live streams send a keep-alive.
+	Heartbeat time.Duration
+}
+
+// Server serves the pages.
+type Server struct {
+	svc      Services
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	pages    *templates
+	assets   *assets
+	limiter  *limiter
+	mux      *http.ServeMux
+	cfg      Config
+}
+
+// New returns the pages over the services.
+func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 25 * time.Second
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTemplates(a)
+	if err != nil {
+		return nil, err
+	}
+	sm := scs.New()
+	sm.Store = svc.Sessions()
+	sm.Lifetime = 14 * 24 * time.Hour
+	sm.IdleTimeout = 3 * 24 * time.Hour
+	sm.Cookie.Name = "wayfare_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.HashTokenInStore = true
+	s := &Server{svc: svc, log: log, sessions: sm, pages: t, assets: a, limiter: newLimiter(5, 15*time.Minute),
+		mux: http.NewServeMux(), cfg: cfg}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the pages with sessions, cross-origin protection and
+// security headers around them.
+func (s *Server) Handler() http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	return secureHeaders(csrf.Handler(s.sessions.LoadAndSave(s.mux)))
+}
+
+// secureHeaders sets the headers every page carries: a strict content
+// security policy (our own files only, nothing inline) and the usual rest.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		next.ServeHTTP(w, r)
+	})
+}
