@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/wayfare-org/wayfare"
 )
 
 func TestBucketsCoverEveryValueWithinOnePerMille(t *testing.T) {
@@ -133,8 +141,9 @@ func TestFormatting(t *testing.T) {
 		{fmtDuration(450 * time.Microsecond), "0.45 ms"}, {fmtDuration(12345 * time.Microsecond), "12.3 ms"},
 		{fmtDuration(250 * time.Millisecond), "250 ms"}, {fmtPct(0.4049), "40.5 %"},
 		{fmtStatuses(map[int]int64{201: 5000, 0: 2, 409: 1}), "transport error × 2, 201 × 5,000, 409 × 1"},
-		{scenarios[2].target.String(), "≥ 20 %, p99 < 50.0 ms, counts exact"},
-		{scenarios[3].target.String(), "≥ 10 %, zero errors"},
+		{mustScenario(t, "tickets").target.String(), "≥ 20 %, p99 < 50.0 ms, counts exact"},
+		{mustScenario(t, "pitches").target.String(), "≥ 10 %, zero errors"},
+		{mustScenario(t, "getmixed").target.String(), "≥ 40 %, p99 < 20.0 ms, counts exact"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
@@ -244,5 +253,69 @@ func TestMarkdownReport(t *testing.T) {
 	want := "| GET /api/v1/pitches/{id} | 20,000 (50.0 %), 5.00 ms | 15,000 (37.5 %), 5.50 ms | 0.75 | 1.10 | within 20 % | **miss**: share fell 25 % |\n"
 	if !strings.Contains(b.String(), want) {
 		t.Errorf("the comparison lacks %q; it is:\n%s", want, b.String())
+	}
+}
+
+func mustScenario(t *testing.T, key string) scenario {
+	t.Helper()
+	sc, ok := scenarioOf(key)
+	if !ok {
+		t.Fatalf("no scenario %q", key)
+	}
+	return sc
+}
+
+func TestBackgroundWriterIsPacedAndBuysPairsOnce(t *testing.T) {
+	var mu sync.Mutex
+	bought := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.URL.Path + " " + r.Header.Get("Authorization")
+		mu.Lock()
+		seen := bought[key]
+		bought[key] = true
+		mu.Unlock()
+		if seen {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+	st := &State{Scale: 1}
+	for i := range 100 {
+		st.Tokens = append(st.Tokens, fmt.Sprintf("token-%d", i))
+	}
+	for i := range 50 {
+		st.Pitches = append(st.Pitches, wayfare.ID(1000+i))
+	}
+	f := &fixture{base: srv.URL, ds: dataSet{people: 100, pitches: 50, ticketsPerPitch: 20}, st: st, sold: make([]atomic.Int32, 50)}
+	for _, tok := range st.Tokens {
+		f.auth = append(f.auth, "Bearer "+tok)
+	}
+	f.sold[3].Store(7) // counted by an earlier scenario
+	f.resetCounts()
+
+	g := newBackground(4, 1000, f.buyTicket)
+	g.start(context.Background())
+	time.Sleep(100 * time.Millisecond)
+	g.mark(true)
+	time.Sleep(400 * time.Millisecond)
+	g.mark(false)
+	g.stop()
+	w := g.writes(-1)
+	// 400 ms at 1,000/s: 400 purchases, give or take the scheduling of a
+	// busy machine; never a burst above the pace.
+	if w.Requests > 420 || w.Requests < 200 || w.Errors != 0 || w.Created != w.Requests {
+		t.Errorf("in 400 ms at 1,000/s: %+v", w)
+	}
+	var sold int64
+	for i := range f.sold {
+		sold += int64(f.sold[i].Load())
+	}
+	if int(sold) != len(bought) || f.repeats.Load() != 0 {
+		t.Errorf("%d purchases counted as 201, %d distinct pairs sent, %d repeats", sold, len(bought), f.repeats.Load())
+	}
+	if !strings.Contains(w.String(), "paced at 1,000 purchases/s") {
+		t.Errorf("note: %s", w.String())
 	}
 }

@@ -44,6 +44,9 @@ type Result struct {
 	Share   float64  `json:"share"`
 	Notes   []string `json:"notes,omitempty"`
 	Exact   *bool    `json:"counts_exact,omitempty"`
+	// Background is what the background writer did while "getmixed" was
+	// measured.
+	Background *BackgroundWrites `json:"background,omitempty"`
 
 	hist Histogram
 }

@@ -78,7 +78,7 @@ func (b *bench) measure(ctx context.Context, st *State) (*Report, error) {
 	l := &loader{client: newClient(b.conns), conns: b.conns, maxReqs: b.maxReqs}
 	ceilingSrc := newFixture(ceil.base, st).ceiling(ceil.base)
 	measureCeiling := func() *Result {
-		c := b.scenario(ctx, l, "ceiling", ceilingSrc, ceil.pid())
+		c := b.scenario(ctx, l, "ceiling", ceilingSrc, ceil.pid(), nil)
 		rep.Ceilings = append(rep.Ceilings, c)
 		return c
 	}
@@ -131,8 +131,12 @@ func medianOf(rs []*Result) *Result {
 	if len(rs) > 1 {
 		var each []string
 		for _, r := range rs {
-			each = append(each, fmt.Sprintf("%s req/s = %s of %s, p99 %s, other %.2f", fmtInt(int64(r.RPS)), fmtPct(r.Share),
-				fmtInt(int64(r.Ceiling)), fmtDuration(r.P99), r.otherCPU()))
+			one := fmt.Sprintf("%s req/s = %s of %s, p99 %s, other %.2f", fmtInt(int64(r.RPS)), fmtPct(r.Share),
+				fmtInt(int64(r.Ceiling)), fmtDuration(r.P99), r.otherCPU())
+			if r.Background != nil {
+				one += fmt.Sprintf(", background %s purchases/s", fmtInt(int64(r.Background.RPS)))
+			}
+			each = append(each, one)
 		}
 		m.Notes = append(slices.Clip(m.Notes), fmt.Sprintf("rounds: %s; the median is shown", strings.Join(each, " | ")))
 	}
@@ -140,24 +144,61 @@ func medianOf(rs []*Result) *Result {
 }
 
 // measureOne measures one wayfare scenario; writes also count commits and
-// purchases check their counts.
+// purchases check their counts. getmixed runs a background writer around
+// the measurement and checks its purchases.
 func (b *bench) measureOne(ctx context.Context, l *loader, f *fixture, key string, pid int) (*Result, error) {
+	sc, _ := scenarioOf(key)
+	checked := key == "tickets" || sc.mixed
 	api := &apiClient{client: newClient(2), base: f.base}
 	defer api.client.CloseIdleConnections()
 	var before map[wayfare.ID]int
-	if key == "tickets" {
+	if checked {
 		var err error
 		if before, err = api.ticketsSold(ctx, f.st.AdminToken); err != nil {
 			return nil, err
 		}
+		f.resetCounts()
 	}
 	commits, cerr := api.metric(ctx, "wayfare_commits_total")
-	res := b.scenario(ctx, l, key, f.source(key), pid)
-	if c, err := api.metric(ctx, "wayfare_commits_total"); cerr == nil && err == nil && c > commits && key != "get" && key != "list" {
+	var bg *background
+	var around func(on bool)
+	var windowCommits [2]float64
+	windowErr := error(nil)
+	if sc.mixed {
+		bg = newBackground(b.mixedConns, b.mixedRate, f.buyTicket)
+		around = func(on bool) {
+			if !on {
+				bg.mark(false)
+			}
+			c, err := api.metric(ctx, "wayfare_commits_total")
+			if err != nil {
+				windowErr = err
+			}
+			if on {
+				windowCommits[0] = c
+				bg.mark(true)
+			} else {
+				windowCommits[1] = c
+			}
+		}
+		bg.start(ctx)
+	}
+	res := b.scenario(ctx, l, key, f.source(key), pid, around)
+	if bg != nil {
+		bg.stop()
+		n := int64(-1)
+		if windowErr == nil {
+			n = int64(windowCommits[1] - windowCommits[0])
+		}
+		res.Background = bg.writes(n)
+		res.Notes = append(res.Notes, res.Background.String())
+		b.logf("%-8s background %s purchases/s, p99 %s, errors %d, skipped %d, commits %d", key, fmtInt(int64(res.Background.RPS)),
+			fmtDuration(res.Background.P99), res.Background.Errors, res.Background.Skipped, n)
+	} else if c, err := api.metric(ctx, "wayfare_commits_total"); cerr == nil && err == nil && c > commits && !sc.read {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s commits during warm-up and measurement, %.1f requests per commit",
 			fmtInt(int64(c-commits)), float64(res.Requests+res.WarmupRequests)/(c-commits)))
 	}
-	if key != "tickets" {
+	if !checked {
 		return res, nil
 	}
 	after, err := api.ticketsSold(ctx, f.st.AdminToken)
@@ -171,17 +212,24 @@ func (b *bench) measureOne(ctx context.Context, l *loader, f *fixture, key strin
 }
 
 // scenario warms up, then measures src, with the CPU time of the server
-// (pid), of this process and of the machine.
-func (b *bench) scenario(ctx context.Context, l *loader, key string, src source, pid int) *Result {
+// (pid), of this process and of the machine. around, if set, is called
+// just before the measurement starts (true) and just after it ends.
+func (b *bench) scenario(ctx context.Context, l *loader, key string, src source, pid int, around func(on bool)) *Result {
 	runtime.GC()
 	time.Sleep(500 * time.Millisecond)
 	var warm int64
 	if b.warmup > 0 {
 		warm = l.drive(ctx, key, b.warmup, src).Requests
 	}
+	if around != nil {
+		around(true)
+	}
 	server, client, machine := meter(pid), meter(os.Getpid()), meter(0)
 	res := l.drive(ctx, key, b.duration, src)
 	res.ServerCPU, res.ClientCPU, res.MachineCPU = server.cores(), client.cores(), machine.cores()
+	if around != nil {
+		around(false)
+	}
 	res.WarmupRequests = warm
 	b.logf("%-8s %9s req/s  p50 %-9s p99 %-9s errors %d  cpu server %.2f bench %.2f other %.2f", key, fmtInt(int64(res.RPS)),
 		fmtDuration(res.P50), fmtDuration(res.P99), res.Errors, res.ServerCPU, res.ClientCPU, res.otherCPU())

@@ -20,7 +20,8 @@ const usage = `wayfare-bench — Wayfare's speed against the machine's ceiling
 Usage:
   wayfare-bench [run] [--bin FILE] [--scale N] [--duration D] [--warmup D] [--conns N]
                       [--data DIR] [--out FILE] [--json FILE] [--baseline FILE]
-                      [--scenarios get,list,tickets,pitches] [--rounds N] [--seed-via api|store]
+                      [--scenarios get,list,getmixed,tickets,pitches] [--rounds N] [--seed-via api|store]
+                      [--mixed-conns N] [--mixed-rate R]
   wayfare-bench ceiling [--addr A]
   wayfare-bench report --json FILE [--baseline FILE] [--out FILE]
 
@@ -35,6 +36,11 @@ measures the scenarios, with the ceiling measured before the first and
 after every one. A scenario's share is of the ceiling measured around it;
 each figure reported is the round with the median share. It prints a
 Markdown table.
+
+Scenarios: get (a pitch by id), list (a group's pitches, 30 a page),
+getmixed (a pitch by id while --mixed-conns extra connections buy
+tickets at --mixed-rate a second, not measured), tickets (purchases by
+distinct people, counts checked), pitches (publishing).
 `
 
 // run is the whole program; main only wires the process to it.
@@ -74,6 +80,8 @@ type bench struct {
 	duration, warmup      time.Duration
 	keys                  []string
 	maxReqs               int64
+	mixedConns            int
+	mixedRate             float64
 	stdout, stderr        io.Writer
 }
 
@@ -103,15 +111,18 @@ func parseRun(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.StringVar(&b.jsonOut, "json", "", "also write the figures as JSON to this `file`")
 	fs.StringVar(&b.baseOut, "baseline", "", "JSON `file` of a run at another scale to compare the reads with")
 	fs.Int64Var(&b.maxReqs, "max-requests", 10_000_000, "at most this many `requests` per scenario")
-	keys := fs.String("scenarios", "get,list,tickets,pitches", "comma-separated `list` of scenarios")
+	fs.IntVar(&b.mixedConns, "mixed-conns", 4, "extra `connections` of the background writer in getmixed (not measured)")
+	fs.Float64Var(&b.mixedRate, "mixed-rate", 1000, "ticket purchases per `second` of the background writer in getmixed")
+	keys := fs.String("scenarios", "get,list,getmixed,tickets,pitches", "comma-separated `list` of scenarios")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if b.scale < 1 || b.conns < 1 || b.rounds < 1 || b.seedConns < 1 || b.duration <= 0 || b.warmup < 0 || b.maxReqs < 1 {
-		return nil, errors.New("--scale, --conns, --rounds, --seed-conns, --duration and --max-requests must be positive")
+	if b.scale < 1 || b.conns < 1 || b.rounds < 1 || b.seedConns < 1 || b.duration <= 0 || b.warmup < 0 || b.maxReqs < 1 ||
+		b.mixedConns < 1 || b.mixedRate <= 0 {
+		return nil, errors.New("--scale, --conns, --rounds, --seed-conns, --duration, --max-requests, --mixed-conns and --mixed-rate must be positive")
 	}
 	if b.seedVia != "api" && b.seedVia != "store" {
 		return nil, errors.New("--seed-via must be api or store")
