@@ -40,3 +40,50 @@ func (c *pageCache) put(key string, version int64, b []byte) {
 }
 
 func marshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// answerCache keeps encoded answers, each valid while the version it was
+// read at stays current: a pitch's answer lives until a commit changes
+// that pitch. It holds at most budget bytes; when full it drops answers at
+// random, which under an even spread of reads costs as much as any order.
+type answerCache struct {
+	mu     sync.RWMutex
+	budget int
+	size   int
+	items  map[string]answer
+}
+
+type answer struct {
+	version uint64
+	body    []byte
+}
+
+func newAnswerCache(budget int) *answerCache {
+	return &answerCache{budget: budget, items: map[string]answer{}}
+}
+
+func (c *answerCache) get(key string, version uint64) ([]byte, bool) {
+	c.mu.RLock()
+	a, ok := c.items[key]
+	c.mu.RUnlock()
+	if !ok || a.version != version {
+		return nil, false
+	}
+	return a.body, true
+}
+
+func (c *answerCache) put(key string, version uint64, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.items[key]; ok {
+		c.size -= len(old.body) + len(key)
+	}
+	for k, a := range c.items { // map order is random: random eviction
+		if c.size+len(b)+len(key) <= c.budget {
+			break
+		}
+		delete(c.items, k)
+		c.size -= len(a.body) + len(k)
+	}
+	c.items[key] = answer{version: version, body: b}
+	c.size += len(b) + len(key)
+}

@@ -23,17 +23,17 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPitch(w http.ResponseWriter, r *http.Request) error {
-	// A pitch reads the same for everyone: its answer is cached until the
-	// next commit.
-	key := r.PathValue("id")
-	version := s.svc.Version()
-	if b, ok := s.pitches.get(key, version); ok {
-		writeRaw(w, http.StatusOK, b)
-		return nil
-	}
+	// A pitch reads the same for everyone: its answer is cached until a
+	// commit changes that pitch.
 	id, err := pathID(r, "id", "pitch")
 	if err != nil {
 		return err
+	}
+	key := r.PathValue("id")
+	version := s.svc.PitchVersion(id)
+	if b, ok := s.pitches.get(key, version); ok {
+		writeRaw(w, http.StatusOK, b)
+		return nil
 	}
 	p, err := s.svc.Pitch(r.Context(), id)
 	if err != nil {

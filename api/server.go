@@ -28,11 +28,16 @@ type Services interface {
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 	// Version changes after every commit.
 	Version() int64
+	// PitchVersion changes after every commit that changes how a pitch reads.
+	PitchVersion(id wayfare.ID) uint64
 	// Hub fans committed acts out.
 	Hub() *ledger.Hub
 	// Ping checks that storage answers.
 	Ping(ctx context.Context) error
 }
+
+// PitchCacheBytes bounds the memory the cache of encoded pitches takes.
+const PitchCacheBytes = 256 << 20
 
 // Server is the API's HTTP handler.
 type Server struct {
@@ -40,8 +45,8 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	metrics *metrics
-	lists   *pageCache // encoded list pages
-	pitches *pageCache // encoded pitches
+	lists   *pageCache   // encoded list pages
+	pitches *answerCache // encoded pitches
 	version string
 	// Heartbeat is how often the event stream sends a keep-alive comment.
 	Heartbeat time.Duration
@@ -52,7 +57,7 @@ func New(svc Services, log *slog.Logger, version string) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), metrics: newMetrics(svc), lists: newPageCache(4096), pitches: newPageCache(20000),
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), metrics: newMetrics(svc), lists: newPageCache(4096), pitches: newAnswerCache(PitchCacheBytes),
 		version: version, Heartbeat: 25 * time.Second}
 	s.routes()
 	return s

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/ledger"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -54,7 +55,10 @@ type DB struct {
 	wstmts *stmtCache // the writer's prepared statements
 
 	version atomic.Int64 // bumped after each commit; caches key on it
-	stmts   readStmts
+	// pitchVersions move when a commit changes how a pitch reads; a pitch
+	// shares its stripe with others, which only costs a cache miss.
+	pitchVersions [1 << 14]atomic.Uint64
+	stmts         readStmts
 
 	closeOnce sync.Once
 	closing   chan struct{}
@@ -165,6 +169,12 @@ func (db *DB) Hub() *ledger.Hub { return db.hub }
 // Version returns a number that changes after every commit: a cache of
 // encoded answers stays valid while it stays the same.
 func (db *DB) Version() int64 { return db.version.Load() }
+
+// PitchVersion returns a number that changes after every commit that
+// changes how the pitch reads: its tickets sold, status or decision.
+func (db *DB) PitchVersion(id wayfare.ID) uint64 {
+	return db.pitchVersions[uint64(id)%uint64(len(db.pitchVersions))].Load()
+}
 
 // WriterStats returns the writer's counters.
 func (db *DB) WriterStats() *Stats { return &db.stats }

@@ -80,6 +80,7 @@ func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision) (*management
 		WHERE id = ?`, string(status), d.ID, nullID(d.JourneyID), nullID(d.MergeInto), pitchID); err != nil {
 		return nil, err
 	}
+	tx.touch(pitchID)
 	return d, tx.act(ledger.DecisionMade, "pitch", pitchID, p.groupID, map[string]any{"decision_id": d.ID,
 		"outcome": d.Outcome, "method": d.Method, "supersedes": d.Supersedes, "journey_id": d.JourneyID})
 }
@@ -162,6 +163,7 @@ func (tx *Tx) merge(from *pitchState, into wayfare.ID) error {
 		return err
 	}
 	_, err = tx.exec(`UPDATE pitch_counters SET tickets_sold = tickets_sold + ? WHERE pitch_id = ?`, moved, into)
+	tx.touch(from.id, into)
 	return err
 }
 

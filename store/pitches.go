@@ -236,6 +236,7 @@ func (db *DB) Withdraw(ctx context.Context, id wayfare.ID) (*leadership.Pitch, e
 		if _, err := tx.exec(`UPDATE pitches SET status = 'withdrawn' WHERE id = ?`, id); err != nil {
 			return err
 		}
+		tx.touch(id)
 		return tx.act(ledger.PitchWithdrawn, "pitch", id, group, nil)
 	})
 	if err != nil {

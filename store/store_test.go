@@ -9,7 +9,9 @@ import (
 	"github.com/wayfare-org/wayfare/store/storetest"
 )
 
-func openSQLite(t *testing.T) storetest.Store {
+func openSQLite(t *testing.T) storetest.Store { return openDB(t) }
+
+func openDB(t *testing.T) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(t.TempDir(), "wayfare.db")})
 	if err != nil {

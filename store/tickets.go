@@ -55,6 +55,7 @@ func (tx *Tx) buyTicket(pitchID wayfare.ID) (*leadership.Ticket, bool, error) {
 	if _, err := tx.exec(`UPDATE pitch_counters SET tickets_sold = tickets_sold + 1 WHERE pitch_id = ?`, pitchID); err != nil {
 		return nil, false, err
 	}
+	tx.touch(pitchID)
 	if journeyID.Valid {
 		if err := tx.board(wayfare.ID(journeyID.Int64), me); err != nil {
 			return nil, false, err
@@ -111,6 +112,7 @@ func (tx *Tx) refund(pitchID wayfare.ID) error {
 	if _, err := tx.exec(`UPDATE pitch_counters SET tickets_sold = tickets_sold - 1 WHERE pitch_id = ?`, pitchID); err != nil {
 		return err
 	}
+	tx.touch(pitchID)
 	if s.journeyID != nil {
 		if err := tx.alight(*s.journeyID, me, "left"); err != nil {
 			return err

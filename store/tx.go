@@ -24,7 +24,13 @@ type Tx struct {
 	acts  []*wayfare.Act
 	stmts *stmtCache
 	fts   []ftsRow // full-text rows, written once for the whole batch
+	// touched lists the pitches whose answer this request changes; their
+	// versions move after the commit (see PitchVersion).
+	touched []wayfare.ID
 }
+
+// touch records that the request changes how these pitches read.
+func (tx *Tx) touch(ids ...wayfare.ID) { tx.touched = append(tx.touched, ids...) }
 
 // ftsRow is a pitch's text for the full-text index. FTS5 writes a new
 // segment each time a statement ends after an insert, so the writer
@@ -129,12 +135,13 @@ func (tx *Tx) act(verb, subjectKind string, subjectID, groupID wayfare.ID, paylo
 }
 
 type writeReq struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	acts []*wayfare.Act
-	fts  []ftsRow
-	err  error
-	done chan struct{}
+	ctx     context.Context
+	fn      func(*Tx) error
+	acts    []*wayfare.Act
+	fts     []ftsRow
+	touched []wayfare.ID
+	err     error
+	done    chan struct{}
 }
 
 // maxBatch bounds how many requests one transaction carries.
@@ -270,7 +277,7 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 	now := db.now().UTC()
 	var fts []ftsRow
 	for _, r := range reqs {
-		r.acts, r.fts, r.err = db.runOne(sqlTx, now, r, !plain)
+		r.acts, r.fts, r.touched, r.err = db.runOne(sqlTx, now, r, !plain)
 		fts = append(fts, r.fts...)
 		if r.err != nil && plain {
 			_ = sqlTx.Rollback()
@@ -289,20 +296,25 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	db.version.Add(1)
+	for _, r := range reqs {
+		for _, id := range r.touched {
+			db.pitchVersions[uint64(id)%uint64(len(db.pitchVersions))].Add(1)
+		}
+	}
 	db.wstmts.prepareMissed(ctx, db.write)
 	return nil
 }
 
 // runOne runs one request's function, inside a savepoint when asked, and
 // returns its error and the acts it wrote.
-func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) (acts []*wayfare.Act, fts []ftsRow, err error) {
+func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) (acts []*wayfare.Act, fts []ftsRow, touched []wayfare.ID, err error) {
 	// Once started, a request's share runs to its end or its rollback even
 	// if the client goes away: a cancelled statement must not leave half a
 	// write in the batch.
 	tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: now, actor: wayfare.ActorFrom(r.ctx), stmts: db.wstmts}
 	if savepoint {
 		if _, err := tx.exec("SAVEPOINT req"); err != nil {
-			return nil, nil, fmt.Errorf("store: savepoint: %w", err)
+			return nil, nil, nil, fmt.Errorf("store: savepoint: %w", err)
 		}
 	}
 	defer func() {
@@ -323,9 +335,9 @@ func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) 
 		}
 	}()
 	if err := r.fn(tx); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return tx.acts, tx.fts, nil
+	return tx.acts, tx.fts, tx.touched, nil
 }
 
 // insertFTS indexes the batch's pitches in as few statements as it can.

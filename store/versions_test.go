@@ -1,0 +1,69 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+// TestPitchVersionsMoveWithEveryChange checks that each write that changes
+// how a pitch reads moves its version: the API's cache of encoded pitches
+// depends on it.
+func TestPitchVersionsMoveWithEveryChange(t *testing.T) {
+	db := openDB(t)
+	s := db
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	mk := func(name string) wayfare.ID {
+		p, err := s.CreatePerson(sys, people.NewPerson{Name: name, Email: name + "@example.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	boss, fan := mk("boss"), mk("fan")
+	g, _ := s.CreateGroup(sys, people.NewGroup{Name: "G"})
+	s.SetRole(sys, g.ID, boss, people.Manager)
+	as := func(id wayfare.ID) context.Context {
+		return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: id})
+	}
+	publish := func() wayfare.ID {
+		p, err := s.Publish(as(fan), leadership.NewPitch{GroupID: g.ID, Kind: leadership.Proposal, Title: "Idea",
+			StatusQuo: "a", BetterWay: "b", TicketsWanted: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	a, b, c := publish(), publish(), publish()
+	moves := func(name string, ids []wayfare.ID, write func() error) {
+		t.Helper()
+		before := make([]uint64, len(ids))
+		for i, id := range ids {
+			before[i] = db.PitchVersion(id)
+		}
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, id := range ids {
+			if db.PitchVersion(id) == before[i] {
+				t.Errorf("%s did not move the version of pitch %s", name, id)
+			}
+		}
+	}
+	moves("buying", []wayfare.ID{a}, func() error { _, _, err := s.BuyTicket(as(boss), a); return err })
+	moves("refunding", []wayfare.ID{a}, func() error { return s.RefundTicket(as(boss), a) })
+	moves("deciding", []wayfare.ID{a}, func() error {
+		_, err := s.Decide(as(boss), a, management.NewDecision{Outcome: management.Decline, Method: management.Directive, Rationale: "No."})
+		return err
+	})
+	moves("merging", []wayfare.ID{b, c}, func() error {
+		_, err := s.Decide(as(boss), b, management.NewDecision{Outcome: management.Merge, Method: management.Directive,
+			Rationale: "Same.", MergeInto: &c})
+		return err
+	})
+	moves("withdrawing", []wayfare.ID{c}, func() error { _, err := s.Withdraw(as(fan), c); return err })
+}
