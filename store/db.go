@@ -204,6 +204,9 @@ func (db *DB) checkpointer() {
 			return
 		case <-t.C:
 		}
+		if db.walLong.Load() {
+			continue // the writer restarts the WAL; a checkpoint here would only hold it up
+		}
 		var busy, logFrames, done int
 		err := db.ckpt.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &done)
 		if err != nil {
