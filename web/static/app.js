@@ -3,22 +3,80 @@
 "use strict";
 
 (function () {
-  // Replace a live region with a fresh copy from the server.
+  // dirty reports whether someone has typed or chosen something in a form
+  // field inside el: such a region waits, so no form is pulled from under them.
+  function dirty(el) {
+    return Array.prototype.some.call(el.querySelectorAll("input, textarea, select"), function (f) {
+      if (f.type === "hidden" || f.type === "submit") return false;
+      if (f.type === "checkbox" || f.type === "radio") return f.checked !== f.defaultChecked;
+      if (f.tagName === "SELECT") {
+        if (f.multiple) return Array.prototype.some.call(f.options, function (o) { return o.selected !== o.defaultSelected; });
+        var first = -1; // with no option marked selected, the first one is
+        Array.prototype.forEach.call(f.options, function (o, i) { if (o.defaultSelected && first < 0) first = i; });
+        return f.selectedIndex !== Math.max(first, 0);
+      }
+      return f.value !== f.defaultValue;
+    });
+  }
+
+  // focusKey names the focused control so that its fresh copy can take the
+  // focus back: its id, or its form's action and its text, or its address.
+  function focusKey(node) {
+    if (node.id) return "#" + node.id;
+    var form = node.form || (node.closest && node.closest("form"));
+    if (form) return "form " + form.getAttribute("action") + " " + node.textContent.trim();
+    if (node.getAttribute && node.getAttribute("href")) return "href " + node.getAttribute("href");
+    return null;
+  }
+
+  function findByKey(root, key) {
+    if (key.charAt(0) === "#") return root.querySelector("[id='" + key.slice(1).replace(/'/g, "\\'") + "']");
+    var found = null;
+    root.querySelectorAll("button, input, select, textarea, a[href]").forEach(function (n) {
+      if (!found && focusKey(n) === key) found = n;
+    });
+    return found;
+  }
+
+  // announcement is what a region asks screen readers to say when it
+  // changes: the text of its [data-announce] element.
+  function announcement(el) {
+    var a = el.querySelector("[data-announce]");
+    return a ? a.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  // Refresh a live region in place with a fresh copy from the server. The
+  // region's element stays and the keyboard focus stays on the same
+  // control; what changed is said once in the page's status line (a
+  // replaced aria-live region is not announced). A region with a
+  // half-filled form waits and tries again.
   function refresh(name) {
     var el = document.querySelector('[data-fragment="' + name + '"]');
     if (!el) return;
+    if (dirty(el)) { setTimeout(function () { soon(name); }, 2000); return; }
     fetch(location.pathname + location.search, { headers: { "X-Wayfare-Fragment": name }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (html === null) return;
-        var focused = document.activeElement && el.contains(document.activeElement);
-        if (focused) return; // never pull a form from under someone typing
+        if (dirty(el)) { setTimeout(function () { soon(name); }, 2000); return; }
         var box = document.createElement("div");
         box.innerHTML = html.trim();
         var fresh = box.firstElementChild;
         if (!fresh) return;
-        el.replaceWith(fresh);
-        fresh.classList.add("live-flash");
+        var before = announcement(el);
+        var active = document.activeElement;
+        var key = active && el.contains(active) && active !== el ? focusKey(active) : null;
+        Array.prototype.forEach.call(fresh.attributes, function (a) { el.setAttribute(a.name, a.value); });
+        el.replaceChildren.apply(el, Array.prototype.slice.call(fresh.childNodes));
+        if (key) {
+          var again = findByKey(el, key);
+          if (again) again.focus({ preventScroll: true });
+        }
+        var now = announcement(el), status = document.getElementById("live-status");
+        if (status && now && now !== before) status.textContent = now;
+        el.classList.remove("live-flash");
+        void el.offsetWidth; // restart the animation
+        el.classList.add("live-flash");
       })
       .catch(function () {});
   }
