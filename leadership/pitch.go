@@ -69,10 +69,11 @@ type Pitch struct {
 	CreatedAt        time.Time     `json:"created_at"`
 }
 
-// Ready reports whether the tickets wanted are reached: a signal to
-// management, never a gate (rule 6).
-func Ready(kind Kind, sold, wanted int) bool {
-	return kind == Proposal && sold >= wanted
+// Ready reports whether an undecided proposal has sold the tickets
+// wanted: a signal to management, never a gate (rule 6). A deferred
+// pitch waits for a decision again.
+func Ready(kind Kind, status Status, sold, wanted int) bool {
+	return kind == Proposal && (status == Selling || status == Deferred) && sold >= wanted
 }
 
 // NewPitch is the input that publishes a pitch.

@@ -66,17 +66,21 @@ func TestNewPitchValidate(t *testing.T) {
 func TestReady(t *testing.T) {
 	tests := []struct {
 		kind         Kind
+		status       Status
 		sold, wanted int
 		want         bool
 	}{
-		{Proposal, 4, 5, false},
-		{Proposal, 5, 5, true},
-		{Proposal, 9, 5, true},
-		{Example, 9, 5, false}, // an example needs no decision
+		{Proposal, Selling, 4, 5, false},
+		{Proposal, Selling, 5, 5, true},
+		{Proposal, Selling, 9, 5, true},
+		{Proposal, Deferred, 5, 5, true}, // waits for a decision again
+		{Proposal, Adopted, 9, 5, false}, // decided: no longer a signal
+		{Proposal, Declined, 9, 5, false},
+		{Example, Showing, 9, 5, false}, // an example needs no decision
 	}
 	for _, tt := range tests {
-		if got := Ready(tt.kind, tt.sold, tt.wanted); got != tt.want {
-			t.Errorf("Ready(%s, %d, %d) = %v", tt.kind, tt.sold, tt.wanted, got)
+		if got := Ready(tt.kind, tt.status, tt.sold, tt.wanted); got != tt.want {
+			t.Errorf("Ready(%s, %s, %d, %d) = %v", tt.kind, tt.status, tt.sold, tt.wanted, got)
 		}
 	}
 }

@@ -114,7 +114,7 @@ func scanPitch(s interface{ Scan(...any) error }) (*leadership.Pitch, error) {
 	p.SalesClose = timePtr(salesClose)
 	p.DecisionID, p.JourneyID, p.MergedInto = idPtr(decision), idPtr(journey), idPtr(merged)
 	p.CreatedAt = fromMicros(created)
-	p.ReadyForDecision = leadership.Ready(p.Kind, p.TicketsSold, p.TicketsWanted)
+	p.ReadyForDecision = leadership.Ready(p.Kind, p.Status, p.TicketsSold, p.TicketsWanted)
 	if err := json.Unmarshal(evidence, &p.Evidence); err != nil {
 		return nil, fmt.Errorf("store: evidence of pitch %s: %w", p.ID, err)
 	}

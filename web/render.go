@@ -132,7 +132,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		case wayfare.EINVALID:
 			status, msg = http.StatusBadRequest, e.Error()
 		case wayfare.EUNAUTHORIZED:
-			http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+			s.toLogin(w, r)
 			return
 		}
 	} else if !errors.Is(err, http.ErrAbortHandler) {
