@@ -228,3 +228,18 @@ func TestFragmentsAndAssets(t *testing.T) {
 		t.Fatalf("an unknown asset: %d", res.StatusCode)
 	}
 }
+
+// TestPageViewsWriteNothing checks that reading pages does not write: a
+// session is stored when it changes, not on every view.
+func TestPageViewsWriteNothing(t *testing.T) {
+	s := newSite(t)
+	b := s.signIn("member")
+	b.get("/") // the flash, if any, is taken
+	before := s.db.Version()
+	for _, p := range []string{"/", s.path("/pitches/{P}"), s.path("/journeys/{J}"), "/acts"} {
+		b.get(p)
+	}
+	if s.db.Version() != before {
+		t.Fatalf("%d commits while only reading pages", s.db.Version()-before)
+	}
+}

@@ -74,8 +74,9 @@ func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	}
 	sm := scs.New()
 	sm.Store = svc.Sessions()
+	// A fixed lifetime, and no idle timeout: with one, every page view
+	// would rewrite its session.
 	sm.Lifetime = 14 * 24 * time.Hour
-	sm.IdleTimeout = 3 * 24 * time.Hour
 	sm.Cookie.Name = "wayfare_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
