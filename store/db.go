@@ -60,9 +60,10 @@ type DB struct {
 	pitchVersions [1 << 14]atomic.Uint64
 	stmts         readStmts
 
-	closeOnce sync.Once
-	closing   chan struct{}
-	done      sync.WaitGroup
+	closeOnce  sync.Once
+	closing    chan struct{}
+	writerDone chan struct{} // closed when the writer has stopped
+	done       sync.WaitGroup
 
 	walLong atomic.Bool // the WAL needs a restart; the writer does it
 
@@ -87,13 +88,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	db := &DB{
-		log:     cfg.Logger,
-		now:     cfg.Now,
-		hub:     ledger.NewHub(),
-		path:    cfg.Path,
-		writes:  make(chan *writeReq, 4096),
-		wstmts:  newStmtCache(),
-		closing: make(chan struct{}),
+		log:        cfg.Logger,
+		now:        cfg.Now,
+		hub:        ledger.NewHub(),
+		path:       cfg.Path,
+		writes:     make(chan *writeReq, 4096),
+		wstmts:     newStmtCache(),
+		closing:    make(chan struct{}),
+		writerDone: make(chan struct{}),
 	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)

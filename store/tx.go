@@ -157,17 +157,30 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-db.closing:
-		return wayfare.Errorf(wayfare.EUNAVAILABLE, "the server is shutting down")
+		return errClosing
 	}
-	<-req.done
-	return req.err
+	select {
+	case <-req.done:
+		return req.err
+	case <-db.writerDone:
+		// The writer stopped; it may have answered this request first.
+		select {
+		case <-req.done:
+			return req.err
+		default:
+			return errClosing
+		}
+	}
 }
+
+var errClosing = wayfare.Errorf(wayfare.EUNAVAILABLE, "the server is shutting down")
 
 // writer is the one goroutine that writes. It takes every request waiting
 // and runs them in one transaction, each inside a savepoint so that one
 // request's failure leaves the others' work intact.
 func (db *DB) writer() {
 	defer db.done.Done()
+	defer close(db.writerDone)
 	batch := make([]*writeReq, 0, maxBatch)
 	for {
 		var first *writeReq
