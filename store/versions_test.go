@@ -67,3 +67,20 @@ func TestPitchVersionsMoveWithEveryChange(t *testing.T) {
 	})
 	moves("withdrawing", []wayfare.ID{c}, func() error { _, err := s.Withdraw(as(fan), c); return err })
 }
+
+func TestNames(t *testing.T) {
+	db := openDB(t)
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	a, _ := db.CreatePerson(sys, people.NewPerson{Name: "Ada", Email: "ada@example.test"})
+	g, _ := db.CreateGroup(sys, people.NewGroup{Name: "Guild"})
+	names, err := db.Names(context.Background(), "person", []wayfare.ID{a.ID, 999})
+	if err != nil || len(names) != 1 || names[a.ID] != "Ada" {
+		t.Fatalf("people: %v %v", names, err)
+	}
+	if names, _ := db.Names(context.Background(), "group", []wayfare.ID{g.ID}); names[g.ID] != "Guild" {
+		t.Fatalf("groups: %v", names)
+	}
+	if _, err := db.Names(context.Background(), "tickets; DROP TABLE people", nil); err == nil {
+		t.Fatal("an unknown kind must be refused")
+	}
+}

@@ -45,6 +45,7 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) error {
 
 type personView struct {
 	base
+	Subjects   subjects
 	Person     *people.Person
 	Manager    *people.Person
 	Leadership []*wayfare.Act
@@ -76,6 +77,9 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if v.Subjects, err = s.subjects(r, v.Leadership, v.Management, v.Following); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "person", v)
 	return nil
 }
@@ -84,6 +88,7 @@ type actsView struct {
 	base
 	Acts     []*wayfare.Act
 	Names    map[wayfare.ID]string
+	Subjects subjects
 	Function string
 	Verb     string
 	Verbs    []string
@@ -115,9 +120,52 @@ func (s *Server) acts(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range acts {
 		ids = append(ids, a.PersonID)
 	}
-	s.names(r, v.Names, ids)
+	if err := s.names(r, v.Names, ids); err != nil {
+		return err
+	}
+	if v.Subjects, err = s.subjects(r, acts); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "acts", v)
 	return nil
+}
+
+// subjects names what acts are about: "pitch" → id → title, and so on.
+type subjects map[string]map[wayfare.ID]string
+
+// Of returns the name of an act's subject, or its kind and id.
+func (s subjects) Of(a *wayfare.Act) string {
+	if n, ok := s[a.SubjectKind][a.SubjectID]; ok {
+		return n
+	}
+	return a.SubjectKind + " " + a.SubjectID.String()
+}
+
+// actRow is what the act-row partial shows.
+type actRow struct {
+	Act     *wayfare.Act
+	Subject string
+}
+
+// Row pairs an act with its subject's name, for the act-row partial.
+func (s subjects) Row(a *wayfare.Act) actRow { return actRow{Act: a, Subject: s.Of(a)} }
+
+func (s *Server) subjects(r *http.Request, acts ...[]*wayfare.Act) (subjects, error) {
+	byKind := map[string][]wayfare.ID{}
+	for _, list := range acts {
+		for _, a := range list {
+			byKind[a.SubjectKind] = append(byKind[a.SubjectKind], a.SubjectID)
+		}
+	}
+	out := subjects{}
+	for kind, ids := range byKind {
+		names, err := s.svc.Names(r.Context(), kind, ids)
+		if err != nil {
+			return nil, err
+		}
+		out[kind] = names
+	}
+	return out, nil
 }
 
 type searchView struct {

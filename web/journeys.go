@@ -78,21 +78,22 @@ func (s *Server) journeyView(r *http.Request) (*journeyView, error) {
 	if len(j.Checkins) > 0 {
 		v.Progress = j.Checkins[0].Progress
 	}
-	s.names(r, v.Names, ids)
-	return v, nil
+	return v, s.names(r, v.Names, ids)
 }
 
-// names fills in the names of people by id.
-func (s *Server) names(r *http.Request, into map[wayfare.ID]string, ids []wayfare.ID) {
+// names fills in the names of people by id, in one query.
+func (s *Server) names(r *http.Request, into map[wayfare.ID]string, ids []wayfare.ID) error {
+	found, err := s.svc.Names(r.Context(), "person", ids)
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
-		if _, ok := into[id]; ok {
-			continue
-		}
 		into[id] = "someone"
-		if p, err := s.svc.Person(r.Context(), id); err == nil {
-			into[id] = p.Name
+		if n, ok := found[id]; ok {
+			into[id] = n
 		}
 	}
+	return nil
 }
 
 // journeyAct runs a journey action from a form and goes back to the

@@ -243,3 +243,17 @@ func TestPageViewsWriteNothing(t *testing.T) {
 		t.Fatalf("%d commits while only reading pages", s.db.Version()-before)
 	}
 }
+
+func TestLedgerNamesSubjects(t *testing.T) {
+	s := newSite(t)
+	_, body := s.signIn("member").get("/acts")
+	for _, want := range []string{`href="/pitches/` + s.P.String() + `">Written decisions</a>`, `href="/groups/` + s.ids["T"].String() + `">Target</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the ledger lacks %q", want)
+		}
+	}
+	_, body = s.signIn("member").get(s.path("/people/{member}"))
+	if !strings.Contains(body, ">Weekly demos</a>") {
+		t.Error("a person's acts must name their subjects")
+	}
+}

@@ -26,18 +26,19 @@ type templates struct {
 
 func parseTemplates(a *assets) (*templates, error) {
 	funcs := template.FuncMap{
-		"asset":    a.url,
-		"md":       markdown,
-		"ago":      ago,
-		"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"pct":      pct,
-		"origin":   originText,
-		"plural":   plural,
-		"label":    label,
-		"add":      func(a, b int) int { return a + b },
-		"list":     func(xs ...string) []string { return xs },
-		"verb":     func(v string) string { return strings.NewReplacer(".", " ", "_", " ").Replace(v) },
+		"asset":       a.url,
+		"md":          markdown,
+		"ago":         ago,
+		"date":        func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datetime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"pct":         pct,
+		"origin":      originText,
+		"plural":      plural,
+		"label":       label,
+		"add":         func(a, b int) int { return a + b },
+		"list":        func(xs ...string) []string { return xs },
+		"subjectPath": subjectPath,
+		"verb":        func(v string) string { return strings.NewReplacer(".", " ", "_", " ").Replace(v) },
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -204,4 +205,19 @@ func originText(o people.Origin) string {
 		return "top-down · " + where
 	}
 	return "from a peer · " + where
+}
+
+// subjectPath is the page of an act's subject.
+func subjectPath(a *wayfare.Act) string {
+	switch a.SubjectKind {
+	case "pitch":
+		return "/pitches/" + a.SubjectID.String()
+	case "journey":
+		return "/journeys/" + a.SubjectID.String()
+	case "group":
+		return "/groups/" + a.SubjectID.String()
+	case "person":
+		return "/people/" + a.SubjectID.String()
+	}
+	return "/acts"
 }

@@ -115,7 +115,7 @@
       verb.className = "verb";
       verb.textContent = " " + act.verb.replace(/[._]/g, " ") + " ";
       var link = document.createElement("a");
-      link.href = "/" + (act.subject_kind === "person" ? "people" : act.subject_kind + "s") + "/" + act.subject_id;
+      link.href = "/" + ({ person: "people", pitch: "pitches", journey: "journeys", group: "groups" }[act.subject_kind] || "acts") + "/" + act.subject_id;
       link.textContent = act.subject_kind + " " + act.subject_id;
       li.append(chip, verb, link);
       actsList.prepend(li);

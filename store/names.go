@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/wayfare-org/wayfare"
+)
+
+// nameColumns says where the display name of each kind of subject lives.
+var nameColumns = map[string]string{
+	"person":  "SELECT id, name FROM people",
+	"group":   "SELECT id, name FROM groups",
+	"pitch":   "SELECT id, title FROM pitches",
+	"journey": "SELECT id, title FROM journeys",
+}
+
+// Names returns the display names of things of one kind ("person",
+// "group", "pitch" or "journey") by id, in one query: what pages need to
+// show acts and people by name. Unknown ids are left out.
+func (db *DB) Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error) {
+	q, ok := nameColumns[kind]
+	if !ok {
+		return nil, fmt.Errorf("store: no names for %q", kind)
+	}
+	out := make(map[wayfare.ID]string, len(ids))
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		err := db.each(ctx, func(r *sql.Rows) error {
+			var id wayfare.ID
+			var name string
+			if err := r.Scan(&id, &name); err != nil {
+				return err
+			}
+			out[id] = name
+			return nil
+		}, q+` WHERE id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
