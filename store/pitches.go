@@ -167,8 +167,11 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 		where, args = append(where, "p.id IN (SELECT pitch_id FROM tickets WHERE person_id = ?)"), append(args, f.HeldBy)
 	}
 	if f.AwaitingDecisionBy != 0 {
-		where = append(where, `p.kind = 'proposal' AND p.status = 'selling' AND p.group_id IN (`+managedGroups+`)`)
-		args = append(args, f.AwaitingDecisionBy)
+		w, a, err := db.awaiting(ctx, f.AwaitingDecisionBy)
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, w), append(args, a...)
 	}
 	if q := ftsQuery(f.Query); q != "" {
 		where, args = append(where, "p.id IN (SELECT rowid FROM pitches_fts WHERE pitches_fts MATCH ?)"), append(args, q)
@@ -193,6 +196,35 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// awaiting is the condition for undecided proposals to the groups a
+// person manages. Few groups: their ids, so that the database reads those
+// groups' pitches by index. Many (high up the tree): the selling
+// proposals newest first, checked against the groups, which finds a page
+// quickly because most of them match.
+func (db *DB) awaiting(ctx context.Context, personID wayfare.ID) (string, []any, error) {
+	const few = 16
+	var groups []any
+	err := db.each(ctx, func(r *sql.Rows) error {
+		var id wayfare.ID
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		groups = append(groups, id)
+		return nil
+	}, managedGroups+` LIMIT ?`, personID, few+1)
+	if err != nil {
+		return "", nil, err
+	}
+	switch {
+	case len(groups) == 0:
+		return "0 = 1", nil, nil
+	case len(groups) <= few:
+		// +p.status keeps the planner on the group index.
+		return `p.kind = 'proposal' AND +p.status = 'selling' AND p.group_id IN (?` + strings.Repeat(",?", len(groups)-1) + `)`, groups, nil
+	}
+	return `p.kind = 'proposal' AND p.status = 'selling' AND p.group_id IN (` + managedGroups + `)`, []any{personID}, nil
 }
 
 // ftsQuery turns what a person typed into an FTS5 query: every word must

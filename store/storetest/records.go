@@ -336,6 +336,21 @@ func testPersonalLists(t *testing.T, o *org) {
 		t.Fatalf("rides %v drives %v", rides, drives)
 	}
 	same("awaiting the ceo after the decision", ids(leadership.PitchFilter{AwaitingDecisionBy: o.ceo}), toExec.ID)
+	// Someone high up manages many groups: the same answer by another path.
+	var last *leadership.Pitch
+	for i := range 20 {
+		g, err := o.db.CreateGroup(system(), people.NewGroup{Name: fmt.Sprintf("Team %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.db.SetRole(system(), g.ID, o.rep, people.Manager); err != nil {
+			t.Fatal(err)
+		}
+		last = o.pitch(t, o.eng, g.ID, leadership.Proposal, 1)
+	}
+	if got := ids(leadership.PitchFilter{AwaitingDecisionBy: o.rep, Page: wayfare.Page{Limit: 30}}); len(got) != 21 || got[0] != last.ID {
+		t.Errorf("awaiting a manager of 21 groups: %d pitches", len(got))
+	}
 	s, err := o.db.Standing(as(o.lead), o.engineering, j.ID)
 	if err != nil || management.CanDecide(s) != nil || management.CanDrive(s) != nil {
 		t.Fatalf("the lead manages engineering: %+v %v", s, err)
