@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/people"
 )
 
 // SetPassword stores a password hash (made by people.HashPassword) for a
@@ -41,12 +42,14 @@ func (db *DB) Credentials(ctx context.Context, email string) (wayfare.Actor, str
 	return a, hash, err
 }
 
-// Actor returns the actor a person is, for a signed-in session.
-func (db *DB) Actor(ctx context.Context, personID wayfare.ID) (wayfare.Actor, error) {
-	a := wayfare.Actor{PersonID: personID}
-	err := db.read.QueryRowContext(ctx, `SELECT admin FROM people WHERE id = ?`, personID).Scan(&a.Admin)
-	if errors.Is(err, sql.ErrNoRows) {
-		return wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the signed-in person no longer exists"}
+// SignedIn returns the person of a signed-in session (without their
+// groups) and the actor they are, in one query.
+func (db *DB) SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error) {
+	p, err := db.PersonBrief(ctx, personID)
+	if wayfare.ErrorCode(err) == wayfare.ENOTFOUND {
+		return nil, wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the signed-in person no longer exists"}
+	} else if err != nil {
+		return nil, wayfare.Actor{}, err
 	}
-	return a, err
+	return p, wayfare.Actor{PersonID: p.ID, Admin: p.Admin}, nil
 }

@@ -38,16 +38,14 @@ func (s *Server) private(h handler) http.Handler {
 		if id == 0 {
 			return s.toLogin(w, r)
 		}
-		actor, err := s.svc.Actor(r.Context(), id)
-		if err != nil {
+		me, actor, err := s.svc.SignedIn(r.Context(), id)
+		if wayfare.ErrorCode(err) == wayfare.EUNAUTHORIZED {
 			s.sessions.Destroy(r.Context())
 			return s.toLogin(w, r)
-		}
-		ctx := wayfare.WithActor(r.Context(), actor)
-		me, err := s.svc.Person(ctx, id)
-		if err != nil {
+		} else if err != nil {
 			return err
 		}
+		ctx := wayfare.WithActor(r.Context(), actor)
 		return h(w, r.WithContext(context.WithValue(ctx, meKey{}, me)))
 	})
 }

@@ -47,12 +47,14 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 		return nil, err
 	}
 	v := &pitchView{base: base{Title: p.Title}, Pitch: p}
-	if v.Author, err = s.svc.Person(ctx, p.AuthorID); err != nil {
+	if v.Author, err = s.svc.PersonBrief(ctx, p.AuthorID); err != nil {
 		return nil, err
 	}
-	if v.Group, err = s.svc.Group(ctx, p.GroupID); err != nil {
+	groups, err := s.svc.Names(ctx, "group", []wayfare.ID{p.GroupID})
+	if err != nil {
 		return nil, err
 	}
+	v.Group = &people.Group{ID: p.GroupID, Name: groups[p.GroupID]}
 	if v.Holds, err = s.svc.HoldsTicket(ctx, id); err != nil {
 		return nil, err
 	}
@@ -66,12 +68,18 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 	if err != nil {
 		return nil, err
 	}
+	deciders := map[wayfare.ID]string{}
+	ids := make([]wayfare.ID, 0, len(ds))
 	for _, d := range ds {
-		name := "someone"
-		if who, err := s.svc.Person(ctx, d.DeciderID); err == nil {
-			name = who.Name
+		ids = append(ids, d.DeciderID)
+	}
+	if len(ids) > 0 {
+		if err := s.names(r, deciders, ids); err != nil {
+			return nil, err
 		}
-		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: name})
+	}
+	for _, d := range ds {
+		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: deciders[d.DeciderID]})
 	}
 	v.Form = management.NewDecision{Outcome: management.Adopt, Method: management.Consultative}
 	return v, nil

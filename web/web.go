@@ -32,7 +32,8 @@ type Services interface {
 	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
-	Actor(ctx context.Context, personID wayfare.ID) (wayfare.Actor, error)
+	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
+	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions
 }
 
