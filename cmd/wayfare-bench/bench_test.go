@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -317,5 +318,177 @@ func TestBackgroundWriterIsPacedAndBuysPairsOnce(t *testing.T) {
 	}
 	if !strings.Contains(w.String(), "paced at 1,000 purchases/s") {
 		t.Errorf("note: %s", w.String())
+	}
+}
+
+const stubPage = `<!doctype html>
+<html lang="en">
+<head>
+<link rel="stylesheet" href="/static/app.1a2b3c4d.css">
+<script src="/static/app.5e6f7a8b.js" defer></script>
+</head>
+<body><form action="/logout" method="post"></form><h1>Pitch 7: replace the weekly status meeting</h1>
+<img src="data:image/png;base64,AAAA"><script src="/static/app.5e6f7a8b.js"></script>
+</body>
+</html>
+`
+
+func TestAssetRefs(t *testing.T) {
+	paths, kinds := assetRefs([]byte(stubPage))
+	if got := strings.Join(paths, " "); got != "/static/app.1a2b3c4d.css /static/app.5e6f7a8b.js" {
+		t.Errorf("paths %q", got)
+	}
+	if got := strings.Join(kinds, " "); got != "stylesheet script" {
+		t.Errorf("kinds %q", got)
+	}
+}
+
+func TestPageCheck(t *testing.T) {
+	html := &http.Response{Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}}
+	check := pageCheck("weekly status meeting")
+	if err := check(html, []byte(stubPage)); err != nil {
+		t.Errorf("a whole page for a signed-in person: %v", err)
+	}
+	for _, c := range []struct {
+		resp *http.Response
+		body string
+		want string
+	}{
+		{&http.Response{Header: http.Header{"Content-Type": {"application/json"}}}, stubPage, "not HTML"},
+		{html, stubPage[:200], "not a whole HTML page"},
+		{html, strings.Replace(stubPage, `action="/logout"`, `action="/login"`, 1), "not for a signed-in person"},
+		{html, strings.Replace(stubPage, "weekly", "monthly", 1), "lacks"},
+	} {
+		if err := check(c.resp, []byte(c.body)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error about %q", err, c.want)
+		}
+	}
+}
+
+// stubSite is a small site: sign-in, one page, its files (gzipped when
+// asked), and a redirect to sign in without the cookie.
+func stubSite(t *testing.T) *httptest.Server {
+	t.Helper()
+	css, js := strings.Repeat("body { margin: 0 }\n", 200), strings.Repeat("console.log(1);\n", 200)
+	file := func(body, ct string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ct)
+			if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+				w.Header().Set("Content-Encoding", "gzip")
+				zw := gzip.NewWriter(w)
+				zw.Write([]byte(body))
+				zw.Close()
+				return
+			}
+			w.Write([]byte(body))
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		if r.PostFormValue("password") != benchPassword || r.PostFormValue("email") != personEmail(7) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "s7"})
+		http.Redirect(w, r, r.PostFormValue("next"), http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /pitches/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(sessionCookie); err != nil || c.Value != "s7" {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(stubPage))
+	})
+	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><html><title>Sign in</title></html>"))
+	})
+	mux.Handle("GET /static/app.1a2b3c4d.css", file(css, "text/css"))
+	mux.Handle("GET /static/app.5e6f7a8b.js", file(js, "text/javascript"))
+	return httptest.NewServer(mux)
+}
+
+func TestSignInAndFirstLoad(t *testing.T) {
+	srv := stubSite(t)
+	defer srv.Close()
+	ctx := context.Background()
+	client := newClient(1)
+	cookie, err := signIn(ctx, client, srv.URL, 7)
+	if err != nil || cookie != sessionCookie+"=s7" {
+		t.Fatalf("signIn: %q, %v", cookie, err)
+	}
+	if _, err := signIn(ctx, client, srv.URL, 8); err == nil {
+		t.Error("a refused sign-in should be an error")
+	}
+
+	l, err := firstLoad(ctx, srv.URL, "pitch page", "/pitches/7", cookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Transfers) != 3 {
+		t.Fatalf("%d answers, want the page and its two files: %+v", len(l.Transfers), l.Transfers)
+	}
+	var bodies int64
+	for _, tr := range l.Transfers[1:] {
+		if tr.Encoding != "gzip" || tr.Body >= tr.Plain || tr.Bytes <= tr.Body {
+			t.Errorf("%s: %+v; want gzip, smaller than plain, headers counted", tr.Path, tr)
+		}
+		bodies += tr.Bytes
+	}
+	if page := l.Transfers[0]; page.Kind != "page" || page.Body != int64(len(stubPage)) || page.Encoding != "" {
+		t.Errorf("page: %+v", page)
+	}
+	if l.Bytes != bodies+l.Transfers[0].Bytes || l.Sent == 0 {
+		t.Errorf("received %d in all, %d by answer; sent %d", l.Bytes, bodies+l.Transfers[0].Bytes, l.Sent)
+	}
+
+	// Without the cookie the page is a redirect: the load says so rather
+	// than measuring the sign-in page.
+	if _, err := firstLoad(ctx, srv.URL, "pitch page", "/pitches/7", sessionCookie+"=nobody"); err == nil ||
+		!strings.Contains(err.Error(), "303") {
+		t.Errorf("first load signed out: %v, want the 303", err)
+	}
+}
+
+func TestTheLoaderCountsRedirectsAndRefusedPagesAsErrors(t *testing.T) {
+	srv := stubSite(t)
+	defer srv.Close()
+	f := &fixture{base: srv.URL, st: &State{Pitches: []wayfare.ID{7}}, cookies: []string{sessionCookie + "=s7"}}
+	l := &loader{client: newClient(2), conns: 2, maxReqs: 50}
+	res := l.drive(context.Background(), "pitchpage", time.Second, f.source("pitchpage"), f.check("pitchpage"))
+	if res.Requests != 50 || res.Errors != 0 || res.Invalid != 0 {
+		t.Errorf("signed in: %d requests, %d errors, %d invalid (%s)", res.Requests, res.Errors, res.Invalid, res.InvalidWhy)
+	}
+	f.cookies = []string{sessionCookie + "=nobody"}
+	res = l.drive(context.Background(), "pitchpage", time.Second, f.source("pitchpage"), f.check("pitchpage"))
+	if res.Errors != res.Requests || res.Statuses[http.StatusSeeOther] != res.Requests {
+		t.Errorf("signed out: %d requests, %d errors, statuses %v; want every one a 303 and an error", res.Requests, res.Errors, res.Statuses)
+	}
+	f.cookies = []string{sessionCookie + "=s7"}
+	res = l.drive(context.Background(), "homepage", time.Second, f.source("pitchpage"), f.check("homepage"))
+	if res.Invalid != res.Requests || res.Errors != res.Requests || !strings.Contains(res.InvalidWhy, "Home") {
+		t.Errorf("the wrong page: %d requests, %d errors, %d invalid (%s)", res.Requests, res.Errors, res.Invalid, res.InvalidWhy)
+	}
+}
+
+func TestFirstLoadReport(t *testing.T) {
+	r := &Report{FirstLoad: []*PageLoad{{Page: "pitch page", Path: "/pitches/1", Bytes: 10_507, Transfers: []*Transfer{
+		{Kind: "page", Body: 3858, Plain: 3858},
+		{Kind: "stylesheet", Encoding: "gzip", Body: 2309, Plain: 7487},
+		{Kind: "script", Encoding: "gzip", Body: 2505, Plain: 6863},
+	}}, {Page: "home page", Path: "/", Bytes: 120_000, Transfers: []*Transfer{{Kind: "page", Body: 119_000, Plain: 119_000}}}}}
+	var b strings.Builder
+	r.writeFirstLoad(&b)
+	for _, want := range []string{
+		"| pitch page `/pitches/1` | 3 | 3,858 (not compressed) | 2,309 (gzip of 7,487) | 2,505 (gzip of 6,863) | – | 10,507 bytes | < 100,000 bytes | **pass** |\n",
+		"| home page `/` | 1 | 119,000 (not compressed) | – | – | – | 120,000 bytes | < 100,000 bytes | **miss**: 120,000 bytes |\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report lacks %q; it is:\n%s", want, b.String())
+		}
+	}
+	if mustScenario(t, "pitchpage").target.String() != "≥ 30 %, p99 < 30.0 ms" || !mustScenario(t, "homepage").page {
+		t.Error("the page scenarios should carry the web issue's target")
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -17,11 +18,15 @@ import (
 // more to ask (its requests are bounded in count).
 type source func(rng *rand.Rand) (req *http.Request, done func(status int), ok bool)
 
+// bodyCheck, if a scenario has one, judges every 2xx answer with its body:
+// an answer it refuses counts as an error (and as Invalid).
+type bodyCheck func(resp *http.Response, body []byte) error
+
 // Result is what one measured scenario gave.
 type Result struct {
 	Scenario  string        `json:"scenario"`
 	Requests  int64         `json:"requests"` // answered, whatever the status
-	Errors    int64         `json:"errors"`   // non-2xx answers and transport failures
+	Errors    int64         `json:"errors"`   // non-2xx answers, transport failures and answers refused by the check
 	Elapsed   time.Duration `json:"elapsed_ns"`
 	RPS       float64       `json:"requests_per_second"`
 	P50       time.Duration `json:"p50_ns"`
@@ -47,6 +52,11 @@ type Result struct {
 	// Background is what the background writer did while "getmixed" was
 	// measured.
 	Background *BackgroundWrites `json:"background,omitempty"`
+	// Invalid are the 2xx answers the scenario's check refused (pages:
+	// not a whole HTML page for a signed-in person); InvalidWhy says why
+	// the first one was refused.
+	Invalid    int64  `json:"invalid,omitempty"`
+	InvalidWhy string `json:"invalid_why,omitempty"`
 
 	hist Histogram
 }
@@ -98,13 +108,16 @@ func newClient(conns int) *http.Client {
 		IdleConnTimeout:     2 * time.Minute,
 		DisableCompression:  true,
 	}
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	// Never follow a redirect: a page that sends the bench to sign in
+	// must count as an error, not as the sign-in page it leads to.
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// drive runs src for d and returns what it measured. Requests in flight
-// when the time is up finish and count; the clock stops when the last
-// worker is done.
-func (l *loader) drive(ctx context.Context, name string, d time.Duration, src source) *Result {
+// drive runs src for d and returns what it measured; check, if not nil,
+// judges the 2xx answers. Requests in flight when the time is up finish
+// and count; the clock stops when the last worker is done.
+func (l *loader) drive(ctx context.Context, name string, d time.Duration, src source, check bodyCheck) *Result {
 	res := &Result{Scenario: name, Statuses: map[int]int64{}}
 	deadline := time.Now().Add(d)
 	var issued atomic.Int64
@@ -115,11 +128,15 @@ func (l *loader) drive(ctx context.Context, name string, d time.Duration, src so
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			part := l.work(ctx, deadline, &issued, rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano()))), src)
+			part := l.work(ctx, deadline, &issued, rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano()))), src, check)
 			mu.Lock()
 			defer mu.Unlock()
 			res.Requests += part.Requests
 			res.Errors += part.Errors
+			res.Invalid += part.Invalid
+			if res.InvalidWhy == "" {
+				res.InvalidWhy = part.InvalidWhy
+			}
 			for s, n := range part.Statuses {
 				res.Statuses[s] += n
 			}
@@ -133,8 +150,9 @@ func (l *loader) drive(ctx context.Context, name string, d time.Duration, src so
 }
 
 // work is one worker's loop.
-func (l *loader) work(ctx context.Context, deadline time.Time, issued *atomic.Int64, rng *rand.Rand, src source) *Result {
+func (l *loader) work(ctx context.Context, deadline time.Time, issued *atomic.Int64, rng *rand.Rand, src source, check bodyCheck) *Result {
 	part := &Result{Statuses: map[int]int64{}}
+	var body bytes.Buffer // the answer, when it is checked
 	for ctx.Err() == nil && time.Now().Before(deadline) && issued.Add(1) <= l.maxReqs {
 		req, done, ok := src(rng)
 		if !ok {
@@ -148,13 +166,26 @@ func (l *loader) work(ctx context.Context, deadline time.Time, issued *atomic.In
 			time.Sleep(10 * time.Millisecond) // do not spin on a refused connection
 			continue
 		}
-		_, err = io.Copy(io.Discard, resp.Body)
+		if check != nil {
+			body.Reset()
+			_, err = body.ReadFrom(resp.Body)
+		} else {
+			_, err = io.Copy(io.Discard, resp.Body)
+		}
 		resp.Body.Close()
 		part.hist.Record(time.Since(start))
 		part.Requests++
 		part.Statuses[resp.StatusCode]++
 		if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 			part.Errors++
+		} else if check != nil {
+			if cerr := check(resp, body.Bytes()); cerr != nil {
+				part.Errors++
+				part.Invalid++
+				if part.InvalidWhy == "" {
+					part.InvalidWhy = cerr.Error()
+				}
+			}
 		}
 		if done != nil {
 			done(resp.StatusCode)

@@ -78,7 +78,7 @@ func (b *bench) measure(ctx context.Context, st *State) (*Report, error) {
 	l := &loader{client: newClient(b.conns), conns: b.conns, maxReqs: b.maxReqs}
 	ceilingSrc := newFixture(ceil.base, st).ceiling(ceil.base)
 	measureCeiling := func() *Result {
-		c := b.scenario(ctx, l, "ceiling", ceilingSrc, ceil.pid(), nil)
+		c := b.scenario(ctx, l, "ceiling", ceilingSrc, nil, ceil.pid(), nil)
 		rep.Ceilings = append(rep.Ceilings, c)
 		return c
 	}
@@ -93,6 +93,12 @@ func (b *bench) measure(ctx context.Context, st *State) (*Report, error) {
 		}
 		b.logf("round %d of %d: ceiling at %s (pid %d), wayfare at %s (pid %d)", round+1, b.rounds, ceil.base, ceil.pid(), srv.base, srv.pid())
 		f := newFixture(srv.base, st)
+		if b.pages() {
+			if err := b.signIn(ctx, f, round == 0, rep); err != nil {
+				srv.stop()
+				return nil, err
+			}
+		}
 		for _, sc := range scenarios {
 			if !slices.Contains(b.keys, sc.key) || ctx.Err() != nil {
 				continue
@@ -183,7 +189,7 @@ func (b *bench) measureOne(ctx context.Context, l *loader, f *fixture, key strin
 		}
 		bg.start(ctx)
 	}
-	res := b.scenario(ctx, l, key, f.source(key), pid, around)
+	res := b.scenario(ctx, l, key, f.source(key), f.check(key), pid, around)
 	if bg != nil {
 		bg.stop()
 		n := int64(-1)
@@ -194,9 +200,17 @@ func (b *bench) measureOne(ctx context.Context, l *loader, f *fixture, key strin
 		res.Notes = append(res.Notes, res.Background.String())
 		b.logf("%-8s background %s purchases/s, p99 %s, errors %d, skipped %d, commits %d", key, fmtInt(int64(res.Background.RPS)),
 			fmtDuration(res.Background.P99), res.Background.Errors, res.Background.Skipped, n)
-	} else if c, err := api.metric(ctx, "wayfare_commits_total"); cerr == nil && err == nil && c > commits && !sc.read {
-		res.Notes = append(res.Notes, fmt.Sprintf("%s commits during warm-up and measurement, %.1f requests per commit",
-			fmtInt(int64(c-commits)), float64(res.Requests+res.WarmupRequests)/(c-commits)))
+	} else if c, err := api.metric(ctx, "wayfare_commits_total"); cerr == nil && err == nil && c > commits {
+		if sc.read { // reads should not write: say so when they did
+			res.Notes = append(res.Notes, fmt.Sprintf("%s commits during warm-up and measurement, one for every %.1f requests",
+				fmtInt(int64(c-commits)), float64(res.Requests+res.WarmupRequests)/(c-commits)))
+		} else {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s commits during warm-up and measurement, %.1f requests per commit",
+				fmtInt(int64(c-commits)), float64(res.Requests+res.WarmupRequests)/(c-commits)))
+		}
+	}
+	if res.Invalid > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s answers refused by the check, the first because: %s", fmtInt(res.Invalid), res.InvalidWhy))
 	}
 	if !checked {
 		return res, nil
@@ -211,21 +225,22 @@ func (b *bench) measureOne(ctx context.Context, l *loader, f *fixture, key strin
 	return res, nil
 }
 
-// scenario warms up, then measures src, with the CPU time of the server
+// scenario warms up, then measures src (its answers judged by check if
+// set), with the CPU time of the server
 // (pid), of this process and of the machine. around, if set, is called
 // just before the measurement starts (true) and just after it ends.
-func (b *bench) scenario(ctx context.Context, l *loader, key string, src source, pid int, around func(on bool)) *Result {
+func (b *bench) scenario(ctx context.Context, l *loader, key string, src source, check bodyCheck, pid int, around func(on bool)) *Result {
 	runtime.GC()
 	time.Sleep(500 * time.Millisecond)
 	var warm int64
 	if b.warmup > 0 {
-		warm = l.drive(ctx, key, b.warmup, src).Requests
+		warm = l.drive(ctx, key, b.warmup, src, check).Requests
 	}
 	if around != nil {
 		around(true)
 	}
 	server, client, machine := meter(pid), meter(os.Getpid()), meter(0)
-	res := l.drive(ctx, key, b.duration, src)
+	res := l.drive(ctx, key, b.duration, src, check)
 	res.ServerCPU, res.ClientCPU, res.MachineCPU = server.cores(), client.cores(), machine.cores()
 	if around != nil {
 		around(false)
@@ -234,4 +249,31 @@ func (b *bench) scenario(ctx context.Context, l *loader, key string, src source,
 	b.logf("%-8s %9s req/s  p50 %-9s p99 %-9s errors %d  cpu server %.2f bench %.2f other %.2f", key, fmtInt(int64(res.RPS)),
 		fmtDuration(res.P50), fmtDuration(res.P99), res.Errors, res.ServerCPU, res.ClientCPU, res.otherCPU())
 	return res
+}
+
+// signIn signs the pool of people in to the server of f through POST
+// /login and keeps their cookies in f; in the first round it also
+// measures the first load of the pages into rep. Sign-ins are not
+// measured: each checks an argon2id hash, which is slow on purpose.
+func (b *bench) signIn(ctx context.Context, f *fixture, first bool, rep *Report) error {
+	start := time.Now()
+	pool := signInPool(len(f.st.People), b.sessions)
+	cookies, err := signInAll(ctx, f.base, pool, 2)
+	if err != nil {
+		return err
+	}
+	f.cookies = cookies
+	b.logf("signed %d people in through POST /login in %s", len(cookies), time.Since(start).Round(time.Millisecond))
+	if !first {
+		return nil
+	}
+	loads, err := firstLoads(ctx, f)
+	if err != nil {
+		return err
+	}
+	rep.FirstLoad = loads
+	for _, l := range loads {
+		b.logf("first load of the %s: %s bytes received in %d answers", l.Page, fmtInt(l.Bytes), len(l.Transfers))
+	}
+	return nil
 }

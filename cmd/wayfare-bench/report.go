@@ -66,6 +66,9 @@ type Report struct {
 	Results []*Result            `json:"results"`
 	Repeats map[string][]*Result `json:"repeats"`
 	Seeding []string             `json:"seeding,omitempty"`
+	// FirstLoad is what a browser with an empty cache transfers to show
+	// a pitch page and the home page (measured in the first round).
+	FirstLoad []*PageLoad `json:"first_load,omitempty"`
 }
 
 // ceilingRPS is the ceiling the shares are taken of: the median of its
@@ -203,6 +206,60 @@ func (r *Report) writeMarkdown(w io.Writer) {
 	for _, n := range notes {
 		fmt.Fprintf(w, "- %s\n", n)
 	}
+	if len(notes) > 0 && len(r.FirstLoad) > 0 {
+		fmt.Fprintln(w)
+	}
+	r.writeFirstLoad(w)
+}
+
+// writeFirstLoad writes the first loads of the pages, if measured.
+func (r *Report) writeFirstLoad(w io.Writer) {
+	if len(r.FirstLoad) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "First load of a page, signed in, with an empty cache and `Accept-Encoding: gzip`: the page and every "+
+		"stylesheet, script and image it names, over one new connection; bytes as received (status lines, headers and bodies "+
+		"as sent).\n\n")
+	fmt.Fprintln(w, "| page | answers | page body | stylesheets | scripts | other | received in all | target | result |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|---|---|")
+	for _, l := range r.FirstLoad {
+		kinds := map[string][]*Transfer{}
+		for _, t := range l.Transfers {
+			k := t.Kind
+			if k != "page" && k != "stylesheet" && k != "script" {
+				k = "other"
+			}
+			kinds[k] = append(kinds[k], t)
+		}
+		verdict := "**pass**"
+		if l.Bytes >= firstLoadLimit {
+			verdict = fmt.Sprintf("**miss**: %s bytes", fmtInt(l.Bytes))
+		}
+		fmt.Fprintf(w, "| %s `%s` | %d | %s | %s | %s | %s | %s bytes | < %s bytes | %s |\n", l.Page, l.Path, len(l.Transfers),
+			fmtBodies(kinds["page"]), fmtBodies(kinds["stylesheet"]), fmtBodies(kinds["script"]), fmtBodies(kinds["other"]),
+			fmtInt(l.Bytes), fmtInt(firstLoadLimit), verdict)
+	}
+}
+
+// fmtBodies writes the bodies of some answers as sent, and how they were
+// encoded: "2,590 (gzip of 7,487)".
+func fmtBodies(ts []*Transfer) string {
+	if len(ts) == 0 {
+		return "–"
+	}
+	var body, plain int64
+	enc := ""
+	for _, t := range ts {
+		body += t.Body
+		plain += t.Plain
+		if t.Encoding != "" {
+			enc = t.Encoding
+		}
+	}
+	if enc == "" {
+		return fmtInt(body) + " (not compressed)"
+	}
+	return fmt.Sprintf("%s (%s of %s)", fmtInt(body), enc, fmtInt(plain))
 }
 
 // writeComparison writes how the reads of r compare with those of base,

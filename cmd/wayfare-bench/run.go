@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/wayfare-org/wayfare/store"
 )
 
 const usage = `wayfare-bench — Wayfare's speed against the machine's ceiling
@@ -20,8 +22,8 @@ const usage = `wayfare-bench — Wayfare's speed against the machine's ceiling
 Usage:
   wayfare-bench [run] [--bin FILE] [--scale N] [--duration D] [--warmup D] [--conns N]
                       [--data DIR] [--out FILE] [--json FILE] [--baseline FILE]
-                      [--scenarios get,list,getmixed,tickets,pitches] [--rounds N] [--seed-via api|store]
-                      [--mixed-conns N] [--mixed-rate R]
+                      [--scenarios get,list,pitchpage,homepage,getmixed,tickets,pitches] [--rounds N]
+                      [--seed-via api|store] [--mixed-conns N] [--mixed-rate R] [--sessions N]
   wayfare-bench ceiling [--addr A]
   wayfare-bench report --json FILE [--baseline FILE] [--out FILE]
 
@@ -38,9 +40,13 @@ each figure reported is the round with the median share. It prints a
 Markdown table.
 
 Scenarios: get (a pitch by id), list (a group's pitches, 30 a page),
-getmixed (a pitch by id while --mixed-conns extra connections buy
-tickets at --mixed-rate a second, not measured), tickets (purchases by
-distinct people, counts checked), pitches (publishing).
+pitchpage (the page of a pitch) and homepage (the home page), each as a
+random one of --sessions people signed in through POST /login at the
+start of every round, getmixed (a pitch by id while --mixed-conns extra
+connections buy tickets at --mixed-rate a second, not measured), tickets
+(purchases by distinct people, counts checked), pitches (publishing).
+With a page scenario the report also gives the first load of a pitch
+page and of the home page: bytes transferred, every asset included.
 `
 
 // run is the whole program; main only wires the process to it.
@@ -82,6 +88,7 @@ type bench struct {
 	maxReqs               int64
 	mixedConns            int
 	mixedRate             float64
+	sessions              int
 	stdout, stderr        io.Writer
 }
 
@@ -113,7 +120,8 @@ func parseRun(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.Int64Var(&b.maxReqs, "max-requests", 10_000_000, "at most this many `requests` per scenario")
 	fs.IntVar(&b.mixedConns, "mixed-conns", 4, "extra `connections` of the background writer in getmixed (not measured)")
 	fs.Float64Var(&b.mixedRate, "mixed-rate", 1000, "ticket purchases per `second` of the background writer in getmixed")
-	keys := fs.String("scenarios", "get,list,getmixed,tickets,pitches", "comma-separated `list` of scenarios")
+	fs.IntVar(&b.sessions, "sessions", 200, "people signed in through POST /login for the page scenarios; each page is asked for as a random one of `them`")
+	keys := fs.String("scenarios", "get,list,pitchpage,homepage,getmixed,tickets,pitches", "comma-separated `list` of scenarios")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -121,8 +129,8 @@ func parseRun(args []string, getenv func(string) string, stdout, stderr io.Write
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if b.scale < 1 || b.conns < 1 || b.rounds < 1 || b.seedConns < 1 || b.duration <= 0 || b.warmup < 0 || b.maxReqs < 1 ||
-		b.mixedConns < 1 || b.mixedRate <= 0 {
-		return nil, errors.New("--scale, --conns, --rounds, --seed-conns, --duration, --max-requests, --mixed-conns and --mixed-rate must be positive")
+		b.mixedConns < 1 || b.mixedRate <= 0 || b.sessions < 1 {
+		return nil, errors.New("--scale, --conns, --rounds, --seed-conns, --duration, --max-requests, --mixed-conns, --mixed-rate and --sessions must be positive")
 	}
 	if b.seedVia != "api" && b.seedVia != "store" {
 		return nil, errors.New("--seed-via must be api or store")
@@ -218,6 +226,16 @@ func report(args []string, stdout, stderr io.Writer) error {
 	return writeReport(rep, base, *out, stdout)
 }
 
+// pages reports whether a page scenario is to be measured.
+func (b *bench) pages() bool {
+	for _, k := range b.keys {
+		if sc, _ := scenarioOf(k); sc.page {
+			return true
+		}
+	}
+	return false
+}
+
 // seedDir holds the seeded data set; runDir the copy a round serves.
 func (b *bench) seedDir() string { return filepath.Join(b.data, "seed") }
 func (b *bench) runDir() string  { return filepath.Join(b.data, "run") }
@@ -231,6 +249,17 @@ func (b *bench) state(ctx context.Context) (*State, error) {
 			return nil, fmt.Errorf("%s holds scale %d, not %d", b.seedDir(), st.Scale, b.scale)
 		}
 		b.logf("reusing the data set seeded in %s", b.seedDir())
+		if b.pages() && !st.Passwords { // seeded before the pages were measured
+			err := b.withStore(ctx, func(db *store.DB) error {
+				return b.timed(st, "passwords through the store package (added to the seed)", func() error { return seedPasswords(ctx, db, st) })
+			})
+			if err == nil {
+				err = st.save(b.seedDir())
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 		return st, nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, err

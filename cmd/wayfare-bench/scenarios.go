@@ -63,6 +63,8 @@ type scenario struct {
 	read   bool // reads are compared across scales
 	// mixed: measured while a background writer buys tickets.
 	mixed bool
+	// page: a server-rendered page, asked for by a signed-in person.
+	page bool
 }
 
 // scenarios are the issue's, in the order they run: reads before writes,
@@ -71,10 +73,15 @@ type scenario struct {
 // caches encoded pitches until the next commit, so a read-only load is
 // answered from memory and this is what a reader gets when the data moves.
 // Its target is the one for GET by id; counts exact is of the background
-// purchases.
+// purchases. The pages (the web issue's targets) come after the API's
+// reads and before anything writes.
 var scenarios = []scenario{
 	{key: "get", name: "GET /api/v1/pitches/{id}", read: true, target: Target{MinShare: 0.40, MaxP99: 20 * time.Millisecond}},
 	{key: "list", name: "GET /api/v1/pitches?group_id=…&limit=30", read: true, target: Target{MinShare: 0.25, MaxP99: 25 * time.Millisecond}},
+	{key: "pitchpage", name: "GET /pitches/{id} (page, signed in)", read: true, page: true,
+		target: Target{MinShare: 0.30, MaxP99: 30 * time.Millisecond}},
+	{key: "homepage", name: "GET / (home page, signed in)", read: true, page: true,
+		target: Target{MinShare: 0.30, MaxP99: 30 * time.Millisecond}},
 	{key: "getmixed", name: "GET /api/v1/pitches/{id} while tickets are bought", read: true, mixed: true,
 		target: Target{MinShare: 0.40, MaxP99: 20 * time.Millisecond, Exact: true}},
 	{key: "tickets", name: "POST /api/v1/pitches/{id}/tickets (distinct people)", target: Target{MinShare: 0.20, MaxP99: 50 * time.Millisecond, Exact: true}},
@@ -87,6 +94,7 @@ type fixture struct {
 	ds      dataSet
 	st      *State
 	auth    []string // "Bearer <token>" by person index
+	cookies []string // "wayfare_session=…" of the people signed in (pages)
 	bodies  [][]byte // pitches to publish
 	pairs   atomic.Int64
 	sold    []atomic.Int32 // 201 answers by pitch index
@@ -140,6 +148,12 @@ func (f *fixture) source(key string) source {
 			g := f.st.Groups[rng.IntN(len(f.st.Groups))]
 			return f.request(rng, f.base, "GET", "/api/v1/pitches?group_id="+g.String()+"&limit=30", nil), nil, true
 		}
+	case "pitchpage":
+		return func(rng *rand.Rand) (*http.Request, func(int), bool) {
+			return f.page(rng, "/pitches/"+f.randomPitch(rng).String()), nil, true
+		}
+	case "homepage":
+		return func(rng *rand.Rand) (*http.Request, func(int), bool) { return f.page(rng, "/"), nil, true }
 	case "tickets":
 		return f.buyTicket
 	case "pitches":
@@ -148,6 +162,26 @@ func (f *fixture) source(key string) source {
 		}
 	}
 	panic("unknown scenario " + key)
+}
+
+// check returns how the answers of the scenario with the key are judged
+// beyond their status, or nil.
+func (f *fixture) check(key string) bodyCheck {
+	switch key {
+	case "pitchpage":
+		return pageCheck("weekly status meeting") // in every seeded pitch's title
+	case "homepage":
+		return pageCheck("<title>Home · Wayfare</title>")
+	}
+	return nil
+}
+
+// page asks for a page as a random signed-in person.
+func (f *fixture) page(rng *rand.Rand, path string) *http.Request {
+	req, _ := http.NewRequest("GET", f.base+path, nil)
+	req.Header["Cookie"] = []string{f.cookies[rng.IntN(len(f.cookies))]}
+	req.Header["Accept"] = []string{"text/html"}
+	return req
 }
 
 func (f *fixture) randomPitch(rng *rand.Rand) wayfare.ID {

@@ -18,9 +18,9 @@ import (
 const adminEmail = "bench-admin@bench.test"
 
 // seed builds the data set in an empty data directory. People, groups and
-// roles go through the API as the admin. Tokens for the people are made
-// with the store package on the database file while the server is down
-// ("wayfare token create" is one process per token). Pitches and tickets
+// roles go through the API as the admin. Tokens and passwords for the
+// people are made with the store package on the database file while the
+// server is down ("wayfare token create" is one process per token). Pitches and tickets
 // go through the API by their people, or through the store package with
 // --seed-via store, which is quicker at ten times the data.
 func (b *bench) seed(ctx context.Context) (*State, error) {
@@ -44,6 +44,9 @@ func (b *bench) seed(ctx context.Context) (*State, error) {
 	}
 	err = b.withStore(ctx, func(db *store.DB) error {
 		if err := b.timed(st, "tokens through the store package", func() error { return seedTokens(ctx, db, st) }); err != nil {
+			return err
+		}
+		if err := b.timed(st, "passwords through the store package", func() error { return seedPasswords(ctx, db, st) }); err != nil {
 			return err
 		}
 		if b.seedVia != "store" {
@@ -142,7 +145,7 @@ func seedPeople(ctx context.Context, api *apiClient, st *State, ds dataSet, conn
 	}
 	st.People = make([]wayfare.ID, ds.people)
 	create := func(ctx context.Context, i int) error {
-		in := people.NewPerson{Name: fmt.Sprintf("Person %05d", i), Email: fmt.Sprintf("p%05d@bench.test", i),
+		in := people.NewPerson{Name: fmt.Sprintf("Person %05d", i), Email: personEmail(i),
 			Title: "Engineer"}
 		if mgr := managerOf(i, groups); mgr >= 0 {
 			in.ManagerID = &st.People[mgr]

@@ -24,6 +24,9 @@ type State struct {
 	Groups          []wayfare.ID `json:"groups"`  // ids, by index
 	Pitches         []wayfare.ID `json:"pitches"` // ids, by index
 	TicketsPerPitch int          `json:"tickets_per_pitch"`
+	// Passwords: every person has the bench's password, for the pages.
+	// Older seeds lack them; the bench adds them when a page is measured.
+	Passwords bool `json:"passwords,omitempty"`
 	// Seeding records how long each seeding step took.
 	Seeding []string `json:"seeding"`
 }
