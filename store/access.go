@@ -51,10 +51,10 @@ type rower interface {
 // reader asks its questions on the read pool.
 type reader struct {
 	ctx context.Context
-	db  *sql.DB
+	db  *DB
 }
 
-func (r reader) row(q string, args ...any) *sql.Row { return r.db.QueryRowContext(r.ctx, q, args...) }
+func (r reader) row(q string, args ...any) *sql.Row { return r.db.readRow(r.ctx, q, args...) }
 
 // isManager reports whether the person manages the group or an ancestor.
 func isManager(q rower, personID, groupID wayfare.ID) (bool, error) {
@@ -96,7 +96,7 @@ func standingOf(q rower, a wayfare.Actor, groupID, journeyID wayfare.ID) (manage
 // journeyID is set, a journey: what pages need to know to offer the
 // controls that rule 3 allows (management.CanDecide, CanDrive).
 func (db *DB) Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error) {
-	return standingOf(reader{ctx, db.read}, wayfare.ActorFrom(ctx), groupID, journeyID)
+	return standingOf(reader{ctx, db}, wayfare.ActorFrom(ctx), groupID, journeyID)
 }
 
 // origin applies rule 8 for an author pitching to a group. One statement

@@ -59,6 +59,7 @@ type DB struct {
 	// shares its stripe with others, which only costs a cache miss.
 	pitchVersions [1 << 14]atomic.Uint64
 	stmts         readStmts
+	rstmts        readCache // the read pool's prepared statements
 
 	closeOnce  sync.Once
 	closing    chan struct{}

@@ -169,7 +169,7 @@ func (tx *Tx) merge(from *pitchState, into wayfare.ID) error {
 
 // Decisions lists a pitch's decisions, newest first; see management.Service.
 func (db *DB) Decisions(ctx context.Context, pitchID wayfare.ID) ([]*management.Decision, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, pitch_id, decider_id, outcome, method, rationale, revisit_on,
+	rows, err := db.readQuery(ctx, `SELECT id, pitch_id, decider_id, outcome, method, rationale, revisit_on,
 		merge_into, supersedes, journey_id, created_at FROM decisions WHERE pitch_id = ? ORDER BY id DESC`, pitchID)
 	if err != nil {
 		return nil, err

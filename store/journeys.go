@@ -359,7 +359,7 @@ func scanJourney(s interface{ Scan(...any) error }, threshold int) (*management.
 // threshold reads the doubt threshold setting.
 func (db *DB) threshold(ctx context.Context) int {
 	var v string
-	if err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'doubt_threshold_percent'`).Scan(&v); err == nil {
+	if err := db.readRow(ctx, `SELECT value FROM settings WHERE key = 'doubt_threshold_percent'`).Scan(&v); err == nil {
 		if n, err := strconv.Atoi(v); err == nil {
 			return n
 		}
@@ -407,7 +407,7 @@ func (db *DB) Journeys(ctx context.Context, f management.JourneyFilter) ([]*mana
 
 // Journey returns a journey with everything on it; see management.JourneyService.
 func (db *DB) Journey(ctx context.Context, id wayfare.ID) (*management.Journey, error) {
-	s, err := scanJourney(db.read.QueryRowContext(ctx, `SELECT `+journeyCols+` FROM journeys WHERE id = ?`, id), db.threshold(ctx))
+	s, err := scanJourney(db.readRow(ctx, `SELECT `+journeyCols+` FROM journeys WHERE id = ?`, id), db.threshold(ctx))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("journey")
 	} else if err != nil {
@@ -427,7 +427,7 @@ func (db *DB) Journey(ctx context.Context, id wayfare.ID) (*management.Journey, 
 }
 
 func (db *DB) ids(ctx context.Context, q string, args ...any) ([]wayfare.ID, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readQuery(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +519,7 @@ func (db *DB) journeyParts(ctx context.Context, j *management.Journey) error {
 }
 
 func (db *DB) each(ctx context.Context, fn func(*sql.Rows) error, q string, args ...any) error {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readQuery(ctx, q, args...)
 	if err != nil {
 		return err
 	}

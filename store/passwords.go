@@ -34,7 +34,7 @@ func (db *DB) SetPassword(ctx context.Context, personID wayfare.ID, hash string)
 func (db *DB) Credentials(ctx context.Context, email string) (wayfare.Actor, string, error) {
 	var a wayfare.Actor
 	var hash string
-	err := db.read.QueryRowContext(ctx, `SELECT id, admin, password_hash FROM people WHERE email = ?`,
+	err := db.readRow(ctx, `SELECT id, admin, password_hash FROM people WHERE email = ?`,
 		strings.ToLower(strings.TrimSpace(email))).Scan(&a.PersonID, &a.Admin, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, "", wayfare.NotFound("person")

@@ -82,13 +82,13 @@ func redact(a wayfare.Actor, p *people.Person) {
 
 // Person returns one person; see people.Service.
 func (db *DB) Person(ctx context.Context, id wayfare.ID) (*people.Person, error) {
-	p, err := scanPerson(db.read.QueryRowContext(ctx, `SELECT `+personCols+` FROM people p WHERE p.id = ?`, id))
+	p, err := scanPerson(db.readRow(ctx, `SELECT `+personCols+` FROM people p WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("person")
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT m.group_id, g.name, m.role FROM memberships m
+	rows, err := db.readQuery(ctx, `SELECT m.group_id, g.name, m.role FROM memberships m
 		JOIN groups g ON g.id = m.group_id WHERE m.person_id = ? ORDER BY m.group_id`, id)
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (db *DB) Person(ctx context.Context, id wayfare.ID) (*people.Person, error)
 // PersonBrief returns a person without their groups, in one query
 // (ENOTFOUND). E-mail addresses are hidden as in Person.
 func (db *DB) PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error) {
-	p, err := scanPerson(db.read.QueryRowContext(ctx, `SELECT `+personCols+` FROM people p WHERE p.id = ?`, id))
+	p, err := scanPerson(db.readRow(ctx, `SELECT `+personCols+` FROM people p WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("person")
 	} else if err != nil {
@@ -122,7 +122,7 @@ func (db *DB) PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, e
 // PersonByEmail returns the person with that e-mail address (ENOTFOUND).
 // The command line and sign-in use it.
 func (db *DB) PersonByEmail(ctx context.Context, email string) (*people.Person, error) {
-	p, err := scanPerson(db.read.QueryRowContext(ctx, `SELECT `+personCols+` FROM people p WHERE p.email = ?`,
+	p, err := scanPerson(db.readRow(ctx, `SELECT `+personCols+` FROM people p WHERE p.email = ?`,
 		strings.ToLower(strings.TrimSpace(email))))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("person")
@@ -146,7 +146,7 @@ func (db *DB) People(ctx context.Context, f people.PersonFilter) ([]*people.Pers
 	}
 	q += ` ORDER BY p.id LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readQuery(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -217,13 +217,13 @@ func scanGroup(s interface{ Scan(...any) error }) (*people.Group, error) {
 
 // Group returns one group; see people.Service.
 func (db *DB) Group(ctx context.Context, id wayfare.ID) (*people.Group, error) {
-	g, err := scanGroup(db.read.QueryRowContext(ctx, `SELECT id, name, parent_id, created_at FROM groups WHERE id = ?`, id))
+	g, err := scanGroup(db.readRow(ctx, `SELECT id, name, parent_id, created_at FROM groups WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("group")
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT m.person_id, p.name, m.role, p.level FROM memberships m
+	rows, err := db.readQuery(ctx, `SELECT m.person_id, p.name, m.role, p.level FROM memberships m
 		JOIN people p ON p.id = m.person_id WHERE m.group_id = ? ORDER BY p.level, p.id`, id)
 	if err != nil {
 		return nil, err
@@ -254,7 +254,7 @@ func (db *DB) Groups(ctx context.Context, f people.GroupFilter) ([]*people.Group
 	}
 	q += ` ORDER BY id LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readQuery(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

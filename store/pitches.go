@@ -182,7 +182,7 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 	}
 	q += " ORDER BY p.id DESC LIMIT ?"
 	args = append(args, f.Limit)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readQuery(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func (db *DB) Sessions() *Sessions { return &Sessions{db: db} }
 // FindCtx returns the data of a live session.
 func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := s.db.read.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`,
+	err := s.db.readRow(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`,
 		token, micros(s.db.now())).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil

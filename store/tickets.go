@@ -190,7 +190,7 @@ func (db *DB) Repitch(ctx context.Context, journeyID wayfare.ID, in leadership.N
 // HoldsTicket reports whether the actor holds a ticket for the pitch.
 func (db *DB) HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error) {
 	var ok bool
-	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM tickets WHERE pitch_id = ? AND person_id = ?)`,
+	err := db.readRow(ctx, `SELECT EXISTS (SELECT 1 FROM tickets WHERE pitch_id = ? AND person_id = ?)`,
 		pitchID, wayfare.ActorFrom(ctx).PersonID).Scan(&ok)
 	return ok, err
 }

@@ -54,7 +54,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (wayfare.Actor, er
 		return a.(wayfare.Actor), nil
 	}
 	var a wayfare.Actor
-	err := db.read.QueryRowContext(ctx, `SELECT p.id, p.admin FROM tokens t JOIN people p ON p.id = t.person_id WHERE t.hash = ?`,
+	err := db.readRow(ctx, `SELECT p.id, p.admin FROM tokens t JOIN people p ON p.id = t.person_id WHERE t.hash = ?`,
 		sum[:]).Scan(&a.PersonID, &a.Admin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the bearer token is not valid"}

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"sync/atomic"
+)
+
+// readCache keeps the read pool's statements prepared, so that SQLite
+// parses each once per connection rather than once per call. Queries
+// whose text varies without bound (long IN lists) stop being kept once
+// the cache is full.
+type readCache struct {
+	stmts sync.Map // query text → *sql.Stmt
+	n     atomic.Int64
+}
+
+const maxReadStmts = 512
+
+func (db *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if s, ok := db.rstmts.stmts.Load(q); ok {
+		return s.(*sql.Stmt)
+	}
+	if db.rstmts.n.Load() >= maxReadStmts {
+		return nil
+	}
+	s, err := db.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the plain call reports the error
+	}
+	if prev, loaded := db.rstmts.stmts.LoadOrStore(q, s); loaded {
+		s.Close()
+		return prev.(*sql.Stmt)
+	}
+	db.rstmts.n.Add(1)
+	return s
+}
+
+// readRow runs a one-row query on the read pool.
+func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := db.readStmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return db.read.QueryRowContext(ctx, q, args...)
+}
+
+// readQuery runs a query on the read pool.
+func (db *DB) readQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := db.readStmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return db.read.QueryContext(ctx, q, args...)
+}
