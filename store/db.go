@@ -68,8 +68,9 @@ type DB struct {
 
 	walLong atomic.Bool // the WAL needs a restart; the writer does it
 
-	tokens sync.Map // token hash (string) → wayfare.Actor
-	stats  Stats
+	tokens   sync.Map // token hash (string) → wayfare.Actor
+	sessions sync.Map // session token → session
+	stats    Stats
 }
 
 // Stats counts the writer's work, for /metrics.

@@ -163,8 +163,13 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 	if f.MemberOf != 0 {
 		where, args = append(where, "p.group_id IN (SELECT group_id FROM memberships WHERE person_id = ?)"), append(args, f.MemberOf)
 	}
+	from, order := pitchFrom, "p.id"
 	if f.HeldBy != 0 {
-		where, args = append(where, "p.id IN (SELECT pitch_id FROM tickets WHERE person_id = ?)"), append(args, f.HeldBy)
+		// From the person's tickets, newest pitch first, by the index on
+		// (person_id, pitch_id): a page costs a page, however many tickets.
+		from = ` FROM tickets t JOIN pitches p ON p.id = t.pitch_id JOIN pitch_counters c ON c.pitch_id = p.id`
+		order = "t.pitch_id"
+		where, args = append(where, "t.person_id = ?"), append(args, f.HeldBy)
 	}
 	if f.AwaitingDecisionBy != 0 {
 		w, a, err := db.awaiting(ctx, f.AwaitingDecisionBy)
@@ -176,11 +181,11 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 	if q := ftsQuery(f.Query); q != "" {
 		where, args = append(where, "p.id IN (SELECT rowid FROM pitches_fts WHERE pitches_fts MATCH ?)"), append(args, q)
 	}
-	q := `SELECT ` + pitchCols + pitchFrom
+	q := `SELECT ` + pitchCols + from
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY p.id DESC LIMIT ?"
+	q += " ORDER BY " + order + " DESC LIMIT ?"
 	args = append(args, f.Limit)
 	rows, err := db.readQuery(ctx, q, args...)
 	if err != nil {

@@ -15,28 +15,53 @@ type Sessions struct{ db *DB }
 // Sessions returns the session store.
 func (db *DB) Sessions() *Sessions { return &Sessions{db: db} }
 
-// FindCtx returns the data of a live session.
+// session is a session as the cache keeps it.
+type session struct {
+	data   []byte
+	expiry time.Time
+}
+
+// FindCtx returns the data of a live session. Sessions are kept in memory
+// too, as this process is the only one that writes them.
 func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var b []byte
-	err := s.db.readRow(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`,
-		token, micros(s.db.now())).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
+	now := s.db.now()
+	if c, ok := s.db.sessions.Load(token); ok {
+		if c := c.(session); c.expiry.After(now) {
+			return c.data, true, nil
+		}
+		s.db.sessions.Delete(token)
 		return nil, false, nil
 	}
-	return b, err == nil, err
+	var b []byte
+	var expiry int64
+	err := s.db.readRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ? AND expiry > ?`,
+		token, micros(now)).Scan(&b, &expiry)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	s.db.sessions.Store(token, session{data: b, expiry: fromMicros(expiry)})
+	return b, true, nil
 }
 
 // CommitCtx writes a session.
 func (s *Sessions) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.db.update(ctx, func(tx *Tx) error {
+	s.db.sessions.Delete(token)
+	err := s.db.update(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, micros(expiry))
 		return err
 	})
+	if err == nil {
+		s.db.sessions.Store(token, session{data: b, expiry: expiry.UTC()})
+	}
+	return err
 }
 
 // DeleteCtx ends a session.
 func (s *Sessions) DeleteCtx(ctx context.Context, token string) error {
+	s.db.sessions.Delete(token)
 	return s.db.update(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`DELETE FROM sessions WHERE token = ?`, token)
 		return err
@@ -58,6 +83,13 @@ func (s *Sessions) Delete(token string) error { return s.DeleteCtx(context.Backg
 
 // Purge deletes expired sessions.
 func (s *Sessions) Purge(ctx context.Context) error {
+	now := s.db.now()
+	s.db.sessions.Range(func(k, v any) bool {
+		if !v.(session).expiry.After(now) {
+			s.db.sessions.Delete(k)
+		}
+		return true
+	})
 	return s.db.update(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`DELETE FROM sessions WHERE expiry <= ?`, micros(tx.now))
 		return err

@@ -2,12 +2,15 @@ package store_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/management"
 	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/store"
 )
 
 // TestPitchVersionsMoveWithEveryChange checks that each write that changes
@@ -82,5 +85,42 @@ func TestNames(t *testing.T) {
 	}
 	if _, err := db.Names(context.Background(), "tickets; DROP TABLE people", nil); err == nil {
 		t.Fatal("an unknown kind must be refused")
+	}
+}
+
+func TestSessions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	open := func() *store.DB {
+		db, err := store.Open(context.Background(), store.Config{Path: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	s := open().Sessions()
+	ctx := context.Background()
+	if _, ok, err := s.FindCtx(ctx, "t1"); ok || err != nil {
+		t.Fatal("an unknown session must not be found")
+	}
+	if err := s.CommitCtx(ctx, "t1", []byte("one"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CommitCtx(ctx, "t2", []byte("old"), time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok, _ := s.FindCtx(ctx, "t1"); !ok || string(b) != "one" {
+		t.Fatal("a live session must be found")
+	}
+	if _, ok, _ := s.FindCtx(ctx, "t2"); ok {
+		t.Fatal("an expired session must not be found")
+	}
+	// Another store on the same file reads what was written, not a cache.
+	if b, ok, _ := open().Sessions().FindCtx(ctx, "t1"); !ok || string(b) != "one" {
+		t.Fatal("the session must be in the database")
+	}
+	s.DeleteCtx(ctx, "t1")
+	if _, ok, _ := s.FindCtx(ctx, "t1"); ok {
+		t.Fatal("a deleted session must not be found")
 	}
 }
