@@ -92,11 +92,47 @@ func standingOf(q rower, a wayfare.Actor, groupID, journeyID wayfare.ID) (manage
 	return s, err
 }
 
+type managerKey struct{ person, group wayfare.ID }
+
+type managerAnswer struct {
+	version uint64
+	ok      bool
+}
+
+// isManagerRead is isManager for pages, answered from memory until the
+// roles change.
+func (db *DB) isManagerRead(ctx context.Context, personID, groupID wayfare.ID) (bool, error) {
+	key, v := managerKey{personID, groupID}, db.rolesVersion.Load()
+	if a, ok := db.managers.Load(key); ok && a.(managerAnswer).version == v {
+		return a.(managerAnswer).ok, nil
+	}
+	ok, err := isManager(reader{ctx, db}, personID, groupID)
+	if err != nil {
+		return false, err
+	}
+	if db.managersLen.Add(1) > 200000 { // bound the memory: start afresh
+		db.managers.Clear()
+		db.managersLen.Store(0)
+	}
+	db.managers.Store(key, managerAnswer{version: v, ok: ok})
+	return ok, nil
+}
+
 // Standing returns the actor's standing towards a group and, when
 // journeyID is set, a journey: what pages need to know to offer the
 // controls that rule 3 allows (management.CanDecide, CanDrive).
 func (db *DB) Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error) {
-	return standingOf(reader{ctx, db}, wayfare.ActorFrom(ctx), groupID, journeyID)
+	a := wayfare.ActorFrom(ctx)
+	s := management.Standing{Actor: a}
+	if a.PersonID == 0 {
+		return s, nil
+	}
+	var err error
+	if s.Manager, err = db.isManagerRead(ctx, a.PersonID, groupID); err != nil || s.Manager || journeyID == 0 {
+		return s, err
+	}
+	s.Driver, err = isDriver(reader{ctx, db}, a.PersonID, journeyID)
+	return s, err
 }
 
 // origin applies rule 8 for an author pitching to a group. One statement

@@ -58,8 +58,13 @@ type DB struct {
 	// pitchVersions move when a commit changes how a pitch reads; a pitch
 	// shares its stripe with others, which only costs a cache miss.
 	pitchVersions [1 << 14]atomic.Uint64
-	stmts         readStmts
-	rstmts        readCache // the read pool's prepared statements
+	// rolesVersion moves when a commit changes who manages what; the
+	// answers of isManager for pages are kept until it does.
+	rolesVersion atomic.Uint64
+	managers     sync.Map // managerKey → managerAnswer
+	managersLen  atomic.Int64
+	stmts        readStmts
+	rstmts       readCache // the read pool's prepared statements
 
 	closeOnce  sync.Once
 	closing    chan struct{}

@@ -316,5 +316,6 @@ func (tx *Tx) setRole(groupID, personID wayfare.ID, role people.Role) (*people.M
 		ON CONFLICT (group_id, person_id) DO UPDATE SET role = excluded.role`, groupID, personID, string(role)); err != nil {
 		return nil, err
 	}
+	tx.rolesChanged = true
 	return m, tx.act(ledger.RoleSet, "person", personID, groupID, map[string]any{"role": role})
 }

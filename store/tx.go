@@ -27,6 +27,8 @@ type Tx struct {
 	// touched lists the pitches whose answer this request changes; their
 	// versions move after the commit (see PitchVersion).
 	touched []wayfare.ID
+	// rolesChanged says the request changed who manages what.
+	rolesChanged bool
 }
 
 // touch records that the request changes how these pitches read.
@@ -140,6 +142,7 @@ type writeReq struct {
 	acts    []*wayfare.Act
 	fts     []ftsRow
 	touched []wayfare.ID
+	roles   bool // the request changed who manages what
 	err     error
 	done    chan struct{}
 }
@@ -292,7 +295,11 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 	now := db.now().UTC()
 	var fts []ftsRow
 	for _, r := range reqs {
-		r.acts, r.fts, r.touched, r.err = db.runOne(sqlTx, now, r, !plain)
+		var tx *Tx
+		tx, r.err = db.runOne(sqlTx, now, r, !plain)
+		if tx != nil {
+			r.acts, r.fts, r.touched, r.roles = tx.acts, tx.fts, tx.touched, tx.rolesChanged
+		}
 		fts = append(fts, r.fts...)
 		if r.err != nil && plain {
 			_ = sqlTx.Rollback()
@@ -315,21 +322,25 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		for _, id := range r.touched {
 			db.pitchVersions[uint64(id)%uint64(len(db.pitchVersions))].Add(1)
 		}
+		if r.roles {
+			db.rolesVersion.Add(1)
+		}
 	}
 	db.wstmts.prepareMissed(ctx, db.write)
 	return nil
 }
 
 // runOne runs one request's function, inside a savepoint when asked, and
-// returns its error and the acts it wrote.
-func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) (acts []*wayfare.Act, fts []ftsRow, touched []wayfare.ID, err error) {
+// returns its error and, when it succeeded, its share of the transaction
+// (the acts it wrote and what they changed).
+func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) (done *Tx, err error) {
 	// Once started, a request's share runs to its end or its rollback even
 	// if the client goes away: a cancelled statement must not leave half a
 	// write in the batch.
 	tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: now, actor: wayfare.ActorFrom(r.ctx), stmts: db.wstmts}
 	if savepoint {
 		if _, err := tx.exec("SAVEPOINT req"); err != nil {
-			return nil, nil, nil, fmt.Errorf("store: savepoint: %w", err)
+			return nil, fmt.Errorf("store: savepoint: %w", err)
 		}
 	}
 	defer func() {
@@ -350,9 +361,9 @@ func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) 
 		}
 	}()
 	if err := r.fn(tx); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return tx.acts, tx.fts, tx.touched, nil
+	return tx, nil
 }
 
 // insertFTS indexes the batch's pitches in as few statements as it can.

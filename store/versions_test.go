@@ -124,3 +124,32 @@ func TestSessions(t *testing.T) {
 		t.Fatal("a deleted session must not be found")
 	}
 }
+
+// TestStandingFollowsRoles checks that the remembered answers to "does
+// this person manage this group" change when roles do.
+func TestStandingFollowsRoles(t *testing.T) {
+	db := openDB(t)
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	p, _ := db.CreatePerson(sys, people.NewPerson{Name: "Lee", Email: "lee@example.test"})
+	top, _ := db.CreateGroup(sys, people.NewGroup{Name: "Top"})
+	sub, _ := db.CreateGroup(sys, people.NewGroup{Name: "Sub", ParentID: &top.ID})
+	me := wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: p.ID})
+	manages := func() bool {
+		s, err := db.Standing(me, sub.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return management.CanDecide(s) == nil
+	}
+	if manages() || manages() {
+		t.Fatal("nobody manages Sub yet")
+	}
+	db.SetRole(sys, top.ID, p.ID, people.Manager)
+	if !manages() {
+		t.Fatal("a manager of Top manages Sub")
+	}
+	db.SetRole(sys, top.ID, p.ID, people.Member)
+	if manages() {
+		t.Fatal("a member of Top no longer manages Sub")
+	}
+}
