@@ -194,3 +194,19 @@ func (db *DB) HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
 		pitchID, wayfare.ActorFrom(ctx).PersonID).Scan(&ok)
 	return ok, err
 }
+
+// Sales returns what rule 5 needs to know to say whether a ticket can be
+// bought or refunded now (leadership.Sales), for pages that offer it.
+func (db *DB) Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error) {
+	var s leadership.Sales
+	var salesClose sql.NullInt64
+	var jstatus sql.NullString
+	err := db.readRow(ctx, `SELECT p.status, p.sales_close, j.status FROM pitches p
+		LEFT JOIN journeys j ON j.id = p.journey_id WHERE p.id = ?`, pitchID).Scan(&s.Status, &salesClose, &jstatus)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, wayfare.NotFound("pitch")
+	}
+	s.SalesClose = timePtr(salesClose)
+	s.Departed = jstatus.Valid && management.JourneyStatus(jstatus.String).Departed()
+	return s, err
+}

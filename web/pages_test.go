@@ -257,3 +257,16 @@ func TestLedgerNamesSubjects(t *testing.T) {
 		t.Error("a person's acts must name their subjects")
 	}
 }
+
+func TestBuyButtonFollowsRuleFive(t *testing.T) {
+	s := newSite(t)
+	b := s.signIn("outsider")
+	buy := `action="/pitches/` + s.P.String() + `/tickets"`
+	if _, body := b.get(s.path("/pitches/{P}")); !strings.Contains(body, buy) {
+		t.Fatal("a selling pitch must offer a ticket")
+	}
+	s.signIn("manager").post(s.path("/pitches/{P}/decision"), url.Values{"outcome": {"decline"}, "method": {"directive"}, "rationale": {"No."}})
+	if _, body := b.get(s.path("/pitches/{P}")); strings.Contains(body, buy) {
+		t.Fatal("a declined pitch must not offer a ticket")
+	}
+}

@@ -17,6 +17,7 @@ type pitchView struct {
 	Author    *people.Person
 	Group     *people.Group
 	Holds     bool
+	MayBuy    bool // rule 5 allows a purchase now
 	MayDecide bool
 	Decisions []decisionRow
 	Form      management.NewDecision
@@ -57,6 +58,13 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 	v.Group = &people.Group{ID: p.GroupID, Name: groups[p.GroupID]}
 	if v.Holds, err = s.svc.HoldsTicket(ctx, id); err != nil {
 		return nil, err
+	}
+	if !v.Holds {
+		sales, err := s.svc.Sales(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		v.MayBuy = sales.CanBuy(time.Now()) == nil
 	}
 	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
 	if err != nil {
