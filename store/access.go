@@ -77,13 +77,15 @@ func isDriver(q rower, personID, journeyID wayfare.ID) (bool, error) {
 
 // standingOf gathers what rule 3 needs to know about an actor's standing
 // towards a group and, when journeyID is set, a journey.
-func standingOf(q rower, a wayfare.Actor, groupID, journeyID wayfare.ID) (management.Standing, error) {
+// manages answers whether a person manages a group (isManager, or its
+// remembered answers for pages).
+func standingOf(q rower, manages func(personID, groupID wayfare.ID) (bool, error), a wayfare.Actor, groupID, journeyID wayfare.ID) (management.Standing, error) {
 	s := management.Standing{Actor: a}
 	if a.PersonID == 0 {
 		return s, nil
 	}
 	var err error
-	if s.Manager, err = isManager(q, a.PersonID, groupID); err != nil {
+	if s.Manager, err = manages(a.PersonID, groupID); err != nil {
 		return s, err
 	}
 	if journeyID != 0 && !s.Manager {
@@ -122,17 +124,8 @@ func (db *DB) isManagerRead(ctx context.Context, personID, groupID wayfare.ID) (
 // journeyID is set, a journey: what pages need to know to offer the
 // controls that rule 3 allows (management.CanDecide, CanDrive).
 func (db *DB) Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error) {
-	a := wayfare.ActorFrom(ctx)
-	s := management.Standing{Actor: a}
-	if a.PersonID == 0 {
-		return s, nil
-	}
-	var err error
-	if s.Manager, err = db.isManagerRead(ctx, a.PersonID, groupID); err != nil || s.Manager || journeyID == 0 {
-		return s, err
-	}
-	s.Driver, err = isDriver(reader{ctx, db}, a.PersonID, journeyID)
-	return s, err
+	manages := func(p, g wayfare.ID) (bool, error) { return db.isManagerRead(ctx, p, g) }
+	return standingOf(reader{ctx, db}, manages, wayfare.ActorFrom(ctx), groupID, journeyID)
 }
 
 // origin applies rule 8 for an author pitching to a group. One statement
@@ -164,7 +157,9 @@ func (tx *Tx) origin(authorID, groupID wayfare.ID) (people.Origin, error) {
 	return people.OriginOf(level, member, int(managerLevel.Int64), managerLevel.Valid), nil
 }
 
-// standing is standingOf for the transaction's actor.
+// standing is standingOf for the transaction's actor, read inside the
+// transaction so that the decision it allows is made on the same state.
 func (tx *Tx) standing(groupID, journeyID wayfare.ID) (management.Standing, error) {
-	return standingOf(tx, tx.actor, groupID, journeyID)
+	manages := func(p, g wayfare.ID) (bool, error) { return isManager(tx, p, g) }
+	return standingOf(tx, manages, tx.actor, groupID, journeyID)
 }

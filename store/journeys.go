@@ -291,13 +291,15 @@ func (tx *Tx) needsLeadership(journeyID wayfare.ID) (bool, error) {
 	if err := tx.row(`SELECT status, riders, open_doubts FROM journeys WHERE id = ?`, journeyID).Scan(&status, &riders, &doubts); err != nil {
 		return false, err
 	}
-	threshold, err := tx.doubtThreshold()
+	threshold, err := doubtThreshold(tx)
 	return management.NeedsLeadership(status, doubts, riders, threshold), err
 }
 
-func (tx *Tx) doubtThreshold() (int, error) {
+// doubtThreshold reads the share of riders, in percent, whose open doubts
+// flag a journey; the default when the setting is absent or unreadable.
+func doubtThreshold(q rower) (int, error) {
 	var v string
-	err := tx.row(`SELECT value FROM settings WHERE key = 'doubt_threshold_percent'`).Scan(&v)
+	err := q.row(`SELECT value FROM settings WHERE key = 'doubt_threshold_percent'`).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return management.DoubtThreshold, nil
 	} else if err != nil {
@@ -356,21 +358,13 @@ func scanJourney(s interface{ Scan(...any) error }, threshold int) (*management.
 	return &j, nil
 }
 
-// threshold reads the doubt threshold setting.
-func (db *DB) threshold(ctx context.Context) int {
-	var v string
-	if err := db.readRow(ctx, `SELECT value FROM settings WHERE key = 'doubt_threshold_percent'`).Scan(&v); err == nil {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-	}
-	return management.DoubtThreshold
-}
-
 // Journeys lists journeys, newest first; see management.JourneyService.
 func (db *DB) Journeys(ctx context.Context, f management.JourneyFilter) ([]*management.JourneySummary, error) {
 	f.Page = f.Page.Normalize()
-	threshold := db.threshold(ctx)
+	threshold, err := doubtThreshold(reader{ctx, db})
+	if err != nil {
+		return nil, err
+	}
 	q := `SELECT ` + journeyCols + ` FROM journeys WHERE 1 = 1`
 	var args []any
 	if f.Cursor != 0 {
@@ -395,7 +389,7 @@ func (db *DB) Journeys(ctx context.Context, f management.JourneyFilter) ([]*mana
 	}
 	q, args = q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)
 	out := []*management.JourneySummary{}
-	err := db.each(ctx, func(r *sql.Rows) error {
+	err = db.each(ctx, func(r *sql.Rows) error {
 		j, err := scanJourney(r, threshold)
 		if err == nil {
 			out = append(out, j)
@@ -407,7 +401,11 @@ func (db *DB) Journeys(ctx context.Context, f management.JourneyFilter) ([]*mana
 
 // Journey returns a journey with everything on it; see management.JourneyService.
 func (db *DB) Journey(ctx context.Context, id wayfare.ID) (*management.Journey, error) {
-	s, err := scanJourney(db.readRow(ctx, `SELECT `+journeyCols+` FROM journeys WHERE id = ?`, id), db.threshold(ctx))
+	threshold, err := doubtThreshold(reader{ctx, db})
+	if err != nil {
+		return nil, err
+	}
+	s, err := scanJourney(db.readRow(ctx, `SELECT `+journeyCols+` FROM journeys WHERE id = ?`, id), threshold)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("journey")
 	} else if err != nil {
