@@ -33,6 +33,8 @@ type Store interface {
 	leadership.Service
 	management.Service
 	management.JourneyService
+	management.SessionService
+	management.RoundService
 	ledger.Service
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	CreateToken(ctx context.Context, personID wayfare.ID) (string, error)
@@ -72,6 +74,13 @@ var contract = []struct {
 	{"EmailsOnlyForAdmins", testEmailRedaction},
 	{"Tokens", testTokens},
 	{"PersonalLists", testPersonalLists},
+	{"SessionPhasesAndRules", testSessionPhases},
+	{"SessionAnonymousAuthors", testAnonymousSession},
+	{"SessionConcurrentVotes", testConcurrentVotes},
+	{"SessionIdeaBecomesPitch", testIdeaBecomesPitch},
+	{"RoundConsentObjectionDeclines", testConsentRound},
+	{"RoundVoteMajorityAdopts", testVoteRound},
+	{"RoundAdviceNeedsOutcome", testAdviceRound},
 }
 
 func system() context.Context {
