@@ -23,6 +23,8 @@ type Services interface {
 	leadership.Service
 	management.Service
 	management.JourneyService
+	management.SessionService
+	management.RoundService
 	ledger.Service
 	// Authenticate returns the actor a bearer token stands for.
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
