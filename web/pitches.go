@@ -21,6 +21,15 @@ type pitchView struct {
 	MayDecide bool
 	Decisions []decisionRow
 	Form      management.NewDecision
+	Rounds    []*management.Round
+	Round     *management.Round // the round open, if any
+	// MayOpenRound, MayRespond and MayClose offer the round's forms to
+	// management, members and the round's opener.
+	MayOpenRound bool
+	MayRespond   bool
+	MayClose     bool
+	Names        map[wayfare.ID]string // who answered the rounds
+	ClosesOn     string                // the default close of a new round
 }
 
 type decisionRow struct {
@@ -90,7 +99,62 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: deciders[d.DeciderID]})
 	}
 	v.Form = management.NewDecision{Outcome: management.Adopt, Method: management.Consultative}
-	return v, nil
+	return v, s.roundsView(r, v, standing)
+}
+
+// roundsView fills in the pitch's decision rounds and what the reader may
+// do with them.
+func (s *Server) roundsView(r *http.Request, v *pitchView, standing management.Standing) error {
+	ctx := r.Context()
+	var err error
+	if v.Rounds, err = s.svc.Rounds(ctx, v.Pitch.ID); err != nil {
+		return err
+	}
+	v.Names = map[wayfare.ID]string{}
+	var ids []wayfare.ID
+	for _, x := range v.Rounds {
+		if x.Open {
+			v.Round = x
+		}
+		ids = append(ids, x.OpenerID)
+		for _, a := range x.Responses {
+			ids = append(ids, a.PersonID)
+		}
+	}
+	if len(ids) > 0 {
+		if err := s.names(r, v.Names, ids); err != nil {
+			return err
+		}
+	}
+	st := v.Pitch.Status
+	v.MayOpenRound = v.MayDecide && v.Round == nil &&
+		(st == leadership.Selling || st == leadership.Deferred || st == leadership.Declined)
+	v.ClosesOn = time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	if v.Round == nil {
+		return nil
+	}
+	v.MayClose = v.MayDecide && v.Round.OpenerID == standing.Actor.PersonID
+	if v.Round.Accepting(time.Now()) == nil {
+		in, err := s.svc.SessionStanding(ctx, v.Pitch.GroupID, 0)
+		if err != nil {
+			return err
+		}
+		v.MayRespond = in.Member
+	}
+	return nil
+}
+
+// Mine returns the reader's standing answer to a round, if any.
+func (v *pitchView) Mine(x *management.Round) *management.Response {
+	if v.Me == nil {
+		return nil
+	}
+	for i := range x.Responses {
+		if x.Responses[i].PersonID == v.Me.ID {
+			return &x.Responses[i]
+		}
+	}
+	return nil
 }
 
 func (s *Server) buy(w http.ResponseWriter, r *http.Request) error {

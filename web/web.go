@@ -26,9 +26,12 @@ type Services interface {
 	leadership.Service
 	management.Service
 	management.JourneyService
+	management.SessionService
+	management.RoundService
 	ledger.Service
 	Hub() *ledger.Hub
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
+	SessionStanding(ctx context.Context, groupID, facilitatorID wayfare.ID) (management.Standing, error)
 	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
 	Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
