@@ -18,7 +18,7 @@ func (pl *player) scheduleFacilitation(o *org) {
 	end := pl.cal.end()
 	payments, support, exec := o.find("Payments"), o.find("Tier 1 Support"), o.exec
 	maya := o.byEmail[emailEngineer]
-	var results, votes wayfare.ID
+	var results, votes, cluster wayfare.ID
 	var ideas []*management.Idea
 	var mayaPitch wayfare.ID
 	act := func(at wt, name string, do func(ctx context.Context) error) {
@@ -53,19 +53,25 @@ func (pl *player) scheduleFacilitation(o *org) {
 		if _, err := pl.db.MovePhase(mgr, results, management.Clusters); err != nil {
 			return err
 		}
-		_, err := pl.db.MakeCluster(mgr, results, management.NewCluster{Title: "Waiting on people",
-			IdeaIDs: []wayfare.ID{ideas[1].ID, ideas[3].ID}})
+		c, err := pl.db.MakeCluster(mgr, results, management.NewCluster{Title: "Waiting on people",
+			IdeaIDs: []wayfare.ID{ideas[1].ID, ideas[4].ID}})
 		if err != nil {
 			return err
 		}
+		cluster = c.ID
 		_, err = pl.db.MovePhase(mgr, results, management.Votes)
 		return err
 	})
+	// Dots lean towards a few ideas, as they do; one voter dots the cluster.
+	prefer := []int{0, 1, 0, 4, 2, 0, 1, 4, 0, 3, 1, 0}
 	for i, who := range append([]*person{payments.manager}, payments.members...) {
 		act(end-4*day+5*hour+wt(i)*5*minute, "dot votes", func(ctx context.Context) error {
 			for k := range 3 {
-				target := ideas[(i+2*k)%len(ideas)]
-				if _, err := pl.db.CastVote(as(ctx, who), results, management.NewVote{IdeaID: &target.ID}); err != nil {
+				in := management.NewVote{IdeaID: &ideas[prefer[(3*i+k)%len(prefer)]].ID}
+				if i == 1 && k == 2 {
+					in = management.NewVote{ClusterID: &cluster}
+				}
+				if _, err := pl.db.CastVote(as(ctx, who), results, in); err != nil {
 					return err
 				}
 			}
@@ -96,9 +102,9 @@ func (pl *player) scheduleFacilitation(o *org) {
 		if err != nil {
 			return err
 		}
-		for i, advice := range []string{"Yes, but report the quarantined tests every week, or they will rot.",
+		for i, advice := range []string{"Yes, but keep last week's copy too, so that a bad night does not stop testing.",
 			"Mask the data first and show the masking to Security."} {
-			if _, _, err := pl.db.Respond(as(ctx, payments.members[i%len(payments.members)]), r.ID, management.NewResponse{Advice: advice}); err != nil {
+			if _, _, err := pl.db.Respond(as(ctx, payments.members[(i+1)%len(payments.members)]), r.ID, management.NewResponse{Advice: advice}); err != nil {
 				return err
 			}
 		}
