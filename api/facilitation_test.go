@@ -239,6 +239,7 @@ func TestNonManagersAreRefusedWithTheRule(t *testing.T) {
 func TestSessionInputErrorsNameTheField(t *testing.T) {
 	f := newFixture(t)
 	f.session(management.Votes, false)
+	f.round(management.VoteRound)
 	tests := []struct {
 		path, body, field string
 	}{
@@ -249,6 +250,10 @@ func TestSessionInputErrorsNameTheField(t *testing.T) {
 		{"/api/v1/sessions/{SESSION}/votes", `{"idea_id":"999999"}`, "idea_id"},
 		{"/api/v1/pitches/{P}/rounds", `{"method":"poll","closes_at":"2030-01-01T00:00:00Z"}`, "method"},
 		{"/api/v1/pitches/{P}/rounds", `{"method":"vote","closes_at":"2000-01-01T00:00:00Z"}`, "closes_at"},
+		{"/api/v1/pitches/{P}/rounds", `{"method":"vote","closes_at":"tomorrow"}`, "closes_at"},
+		{"/api/v1/pitches/{P}/rounds", `{"method":"vote"}`, "closes_at"},
+		{"/api/v1/rounds/{ROUND}/responses", `{"choice":"maybe"}`, "choice"},
+		{"/api/v1/rounds/{ROUND}/close", `{"rationale":""}`, "rationale"},
 	}
 	for _, tt := range tests {
 		w := f.do("manager", "POST", f.path(tt.path), f.path(tt.body))

@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"time"
 
+	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/management"
 )
 
@@ -11,9 +13,19 @@ func (s *Server) openRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in management.NewRound
-	if err := decode(r, &in); err != nil {
+	// closes_at is read as text so that a bad time names its field.
+	var body struct {
+		Method   management.RoundMethod `json:"method"`
+		ClosesAt string                 `json:"closes_at"`
+	}
+	if err := decode(r, &body); err != nil {
 		return err
+	}
+	in := management.NewRound{Method: body.Method}
+	if body.ClosesAt != "" {
+		if in.ClosesAt, err = time.Parse(time.RFC3339, body.ClosesAt); err != nil {
+			return wayfare.FieldError("closes_at", "must be an RFC 3339 time, such as 2026-03-31T17:00:00Z")
+		}
 	}
 	x, err := s.svc.OpenRound(r.Context(), id, in)
 	if err != nil {
