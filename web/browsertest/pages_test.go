@@ -114,14 +114,17 @@ func (s *suite) pageCases(t *testing.T) []pageCase {
 // for dot votes, and the pitch that grew from an idea, with a round open.
 func (s *suite) sessionPages(t *testing.T) (results, votes, roundPitch string) {
 	var list struct {
-		Items []struct{ ID, Phase string }
+		Items []struct {
+			ID, Phase string
+			Anonymous bool
+		}
 	}
 	s.api(t, "/sessions?limit=50", &list)
 	for _, x := range list.Items {
-		switch x.Phase {
-		case "results":
+		switch {
+		case x.Phase == "results":
 			results = x.ID
-		case "votes":
+		case x.Phase == "votes" && x.Anonymous:
 			votes = x.ID
 		}
 	}
