@@ -52,7 +52,7 @@ func (db *DB) OpenRound(ctx context.Context, pitchID wayfare.ID, in management.N
 		if err != nil {
 			return err
 		}
-		tx.touch(pitchID)
+		tx.touch(pitchID) // the pitch's page shows its rounds
 		return tx.act(ledger.RoundOpened, "pitch", pitchID, p.groupID, map[string]any{"round_id": id, "method": in.Method,
 			"closes_at": in.ClosesAt.UTC()})
 	})
@@ -106,6 +106,7 @@ func (db *DB) Respond(ctx context.Context, roundID wayfare.ID, in management.New
 			roundID, tx.actor.PersonID, in.Advice, consent, in.Objection, string(in.Choice), micros(tx.now)); err != nil {
 			return err
 		}
+		tx.touch(r.PitchID) // the pitch's page shows its rounds' answers
 		return tx.act(ledger.ResponseGiven, "pitch", r.PitchID, r.GroupID, map[string]any{"round_id": roundID,
 			"objection": in.Objection != "", "choice": in.Choice, "replaces": !created})
 	})
@@ -161,6 +162,7 @@ func (db *DB) CloseRound(ctx context.Context, roundID wayfare.ID, in management.
 		if _, err := tx.exec(`UPDATE rounds SET closed_at = ?, decision_id = ? WHERE id = ?`, micros(tx.now), d.ID, roundID); err != nil {
 			return err
 		}
+		tx.touch(r.PitchID)
 		return tx.act(ledger.RoundClosed, "pitch", r.PitchID, r.GroupID, map[string]any{"round_id": roundID,
 			"decision_id": d.ID, "outcome": outcome, "responses": len(responses)})
 	})
