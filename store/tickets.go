@@ -56,6 +56,7 @@ func (tx *Tx) buyTicket(pitchID wayfare.ID) (*leadership.Ticket, bool, error) {
 		return nil, false, err
 	}
 	tx.touch(pitchID)
+	tx.narrow = !journeyID.Valid
 	if journeyID.Valid {
 		if err := tx.board(wayfare.ID(journeyID.Int64), me); err != nil {
 			return nil, false, err
@@ -113,6 +114,7 @@ func (tx *Tx) refund(pitchID wayfare.ID) error {
 		return err
 	}
 	tx.touch(pitchID)
+	tx.narrow = s.journeyID == nil
 	if s.journeyID != nil {
 		if err := tx.alight(*s.journeyID, me, "left"); err != nil {
 			return err

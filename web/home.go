@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/api"
@@ -26,6 +27,15 @@ type homeView struct {
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := wayfare.ActorFrom(ctx).PersonID
+	fragment := r.Header.Get(fragmentHeader) != ""
+	if p, ok := s.parts.homes.get(me); ok && !fragment && p.current(s, me) {
+		s.writePage(w, r, http.StatusOK, &base{Title: "Home"}, p.head, p.content)
+		return nil
+	}
+	// The versions are read before the data; a commit during the reads
+	// leaves the page unkept.
+	at := s.svc.Version()
+	part := &homePart{lists: s.svc.ListsVersion(), roles: s.svc.RolesVersion(), mine: s.svc.PersonVersion(me)}
 	v := &homeView{base: base{Title: "Home"}}
 	page := func(n int) wayfare.Page { return wayfare.Page{Limit: n} }
 	var err error
@@ -55,7 +65,27 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "home", v)
+	if fragment {
+		s.render(w, r, http.StatusOK, "home", v)
+		return nil
+	}
+	if part.head, err = s.exec("home", "head", v); err != nil {
+		return err
+	}
+	if part.content, err = s.exec("home", "content", v); err != nil {
+		return err
+	}
+	for _, list := range [][]*leadership.Pitch{v.AwaitingMe, v.InMyGroups, v.Selling, v.MyTickets} {
+		for _, p := range list {
+			part.pitches = append(part.pitches, p.ID)
+			part.versions = append(part.versions, s.svc.PitchVersion(p.ID))
+		}
+	}
+	if s.svc.Version() == at {
+		part.until = time.Now().Add(partLife)
+		s.parts.homes.put(me, part, len(part.head)+len(part.content)+16*len(part.pitches)+256)
+	}
+	s.writePage(w, r, http.StatusOK, &v.base, part.head, part.content)
 	return nil
 }
 

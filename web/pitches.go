@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -13,14 +14,21 @@ import (
 
 type pitchView struct {
 	base
-	Pitch     *leadership.Pitch
-	Author    *people.Person
-	Group     *people.Group
-	Holds     bool
-	MayBuy    bool // rule 5 allows a purchase now
-	MayDecide bool
-	Decisions []decisionRow
-	Form      management.NewDecision
+	Pitch       *leadership.Pitch
+	Author      *people.Person
+	Group       *people.Group
+	Decisions   []decisionRow
+	Form        management.NewDecision
+	salesOpen   bool // rule 5 allows purchases now
+	pitchViewer      // what depends on who reads the page
+}
+
+// pitchViewer is what a pitch page shows differently to each reader.
+type pitchViewer struct {
+	Holds       bool
+	MayBuy      bool // rule 5 allows the reader a purchase now
+	MayDecide   bool
+	MayWithdraw bool
 }
 
 type decisionRow struct {
@@ -28,21 +36,57 @@ type decisionRow struct {
 	Decider string
 }
 
+// pitch serves a pitch page. The page is the same for everyone but for
+// the parts in pitchViewer, so it is kept rendered, once for each such
+// variant, until the pitch changes (see pitchPart).
 func (s *Server) pitch(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.pitchView(r)
+	if r.Header.Get(fragmentHeader) != "" {
+		v, err := s.pitchView(r)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, "pitch", v)
+		return nil
+	}
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "pitch", v)
+	part, err := s.pitchPart(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	viewer, err := s.pitchViewer(r, part.view)
+	if err != nil {
+		return err
+	}
+	content, err := part.content(s, viewer)
+	if err != nil {
+		return err
+	}
+	b := part.view.base // the part is shared: the reader's own copy
+	s.writePage(w, r, http.StatusOK, &b, part.head, content)
 	return nil
 }
 
+// pitchView reads the whole page for the reader.
 func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
-	ctx := r.Context()
+	v, err := s.pitchShared(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if v.pitchViewer, err = s.pitchViewer(r, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// pitchShared reads what the page shows to everyone.
+func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, error) {
 	p, err := s.svc.Pitch(ctx, id)
 	if err != nil {
 		return nil, err
@@ -56,22 +100,11 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 		return nil, err
 	}
 	v.Group = &people.Group{ID: p.GroupID, Name: groups[p.GroupID]}
-	if v.Holds, err = s.svc.HoldsTicket(ctx, id); err != nil {
-		return nil, err
-	}
-	if !v.Holds {
-		sales, err := s.svc.Sales(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		v.MayBuy = sales.CanBuy(time.Now()) == nil
-	}
-	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
+	sales, err := s.svc.Sales(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	// Rule 3: the decision panel is shown only to those who may decide.
-	v.MayDecide = p.Kind == leadership.Proposal && management.CanDecide(standing) == nil
+	v.salesOpen = sales.CanBuy(time.Now()) == nil
 	ds, err := s.svc.Decisions(ctx, id)
 	if err != nil {
 		return nil, err
@@ -82,15 +115,39 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 		ids = append(ids, d.DeciderID)
 	}
 	if len(ids) > 0 {
-		if err := s.names(r, deciders, ids); err != nil {
+		if deciders, err = s.svc.Names(ctx, "person", ids); err != nil {
 			return nil, err
 		}
 	}
 	for _, d := range ds {
-		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: deciders[d.DeciderID]})
+		name, ok := deciders[d.DeciderID]
+		if !ok {
+			name = "someone"
+		}
+		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: name})
 	}
 	v.Form = management.NewDecision{Outcome: management.Adopt, Method: management.Consultative}
 	return v, nil
+}
+
+// pitchViewer reads what the page shows to the reader alone.
+func (s *Server) pitchViewer(r *http.Request, v *pitchView) (pitchViewer, error) {
+	ctx, p := r.Context(), v.Pitch
+	var out pitchViewer
+	var err error
+	if out.Holds, err = s.svc.HoldsTicket(ctx, p.ID); err != nil {
+		return out, err
+	}
+	out.MayBuy = !out.Holds && v.salesOpen
+	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
+	if err != nil {
+		return out, err
+	}
+	// Rule 3: the decision panel is shown only to those who may decide.
+	out.MayDecide = p.Kind == leadership.Proposal && management.CanDecide(standing) == nil
+	out.MayWithdraw = wayfare.ActorFrom(ctx).PersonID == p.AuthorID &&
+		(p.Status == leadership.Selling || p.Status == leadership.Showing)
+	return out, nil
 }
 
 func (s *Server) buy(w http.ResponseWriter, r *http.Request) error {

@@ -36,6 +36,14 @@ type Services interface {
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions
+
+	// The versions the pages keep their rendered parts by (see store.DB):
+	// each moves after a commit that changes what it covers.
+	Version() int64
+	PitchVersion(id wayfare.ID) uint64
+	ListsVersion() uint64
+	RolesVersion() uint64
+	PersonVersion(id wayfare.ID) uint64
 }
 
 // Config configures the pages.
@@ -55,6 +63,7 @@ type Server struct {
 	pages    *templates
 	assets   *assets
 	limiter  *limiter
+	parts    *parts
 	mux      *http.ServeMux
 	cfg      Config
 }
@@ -88,6 +97,9 @@ func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, log: log, sessions: sm, pages: t, assets: a, limiter: newLimiter(5, 15*time.Minute),
 		mux: http.NewServeMux(), cfg: cfg}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
+	if s.parts, err = newParts(s); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
