@@ -197,6 +197,13 @@ func (db *DB) HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
 	return ok, err
 }
 
+// Holders returns the people who hold a ticket for the pitch, in the order
+// of their ids: pages that keep a pitch rendered tell each reader from it
+// whether they hold one.
+func (db *DB) Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error) {
+	return db.ids(ctx, `SELECT person_id FROM tickets WHERE pitch_id = ? ORDER BY person_id`, pitchID)
+}
+
 // Sales returns what rule 5 needs to know to say whether a ticket can be
 // bought or refunded now (leadership.Sales), for pages that offer it.
 func (db *DB) Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error) {

@@ -85,16 +85,24 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b
 		}
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Vary", fragmentHeader)
-	h.Set("Content-Length", strconv.Itoa(len(head)+len(header)+len(main)+len(content)+len(s.parts.end)))
+	for k, v := range pageHeaders {
+		h[k] = v
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(header) + len(main) + len(content) + len(s.parts.end))}
 	w.WriteHeader(status)
 	for _, part := range [][]byte{head, header, main, content, s.parts.end} {
 		if _, err := w.Write(part); err != nil {
 			return
 		}
 	}
+}
+
+// pageHeaders are the headers of every page written from parts, in their
+// canonical form (and never changed: responses share the values).
+var pageHeaders = http.Header{
+	"Content-Type":  {"text/html; charset=utf-8"},
+	"Cache-Control": {"no-store"},
+	"Vary":          {fragmentHeader},
 }
 
 // headerKey names a reader's header: the main navigation marks the page
@@ -193,7 +201,7 @@ func (s *Server) pitchPart(ctx context.Context, id wayfare.ID) (*pitchPart, erro
 // pitchSize guesses what a pitch's reads take in memory.
 func pitchSize(v *pitchView) int {
 	p := v.Pitch
-	n := 1024 + len(p.Title) + len(p.StatusQuo) + len(p.BetterWay)
+	n := 1024 + len(p.Title) + len(p.StatusQuo) + len(p.BetterWay) + 8*len(v.holders)
 	for _, e := range p.Evidence {
 		n += 128 + len(e.Label) + len(e.URL) + len(e.Source)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,8 +20,9 @@ type pitchView struct {
 	Group       *people.Group
 	Decisions   []decisionRow
 	Form        management.NewDecision
-	salesOpen   bool // rule 5 allows purchases now
-	pitchViewer      // what depends on who reads the page
+	salesOpen   bool         // rule 5 allows purchases now
+	holders     []wayfare.ID // who holds a ticket, in the order of their ids
+	pitchViewer              // what depends on who reads the page
 }
 
 // pitchViewer is what a pitch page shows differently to each reader.
@@ -105,6 +107,9 @@ func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, er
 		return nil, err
 	}
 	v.salesOpen = sales.CanBuy(time.Now()) == nil
+	if v.holders, err = s.svc.Holders(ctx, id); err != nil {
+		return nil, err
+	}
 	ds, err := s.svc.Decisions(ctx, id)
 	if err != nil {
 		return nil, err
@@ -134,10 +139,7 @@ func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, er
 func (s *Server) pitchViewer(r *http.Request, v *pitchView) (pitchViewer, error) {
 	ctx, p := r.Context(), v.Pitch
 	var out pitchViewer
-	var err error
-	if out.Holds, err = s.svc.HoldsTicket(ctx, p.ID); err != nil {
-		return out, err
-	}
+	_, out.Holds = slices.BinarySearch(v.holders, wayfare.ActorFrom(ctx).PersonID)
 	out.MayBuy = !out.Holds && v.salesOpen
 	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
 	if err != nil {

@@ -30,6 +30,7 @@ type Services interface {
 	Hub() *ledger.Hub
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
+	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
 	Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
@@ -94,6 +95,7 @@ func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.HashTokenInStore = true
+	sm.Codec = sessionCodec{}
 	s := &Server{svc: svc, log: log, sessions: sm, pages: t, assets: a, limiter: newLimiter(5, 15*time.Minute),
 		mux: http.NewServeMux(), cfg: cfg}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
@@ -116,13 +118,21 @@ func (s *Server) Handler() http.Handler {
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		for k, v := range securityHeaders {
+			h[k] = v
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securityHeaders are set on every answer, in their canonical form (and
+// never changed: answers share the values).
+var securityHeaders = http.Header{
+	"Content-Security-Policy": {"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+	"X-Content-Type-Options":     {"nosniff"},
+	"X-Frame-Options":            {"DENY"},
+	"Referrer-Policy":            {"same-origin"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=(), payment=()"},
 }

@@ -35,6 +35,7 @@ type Store interface {
 	management.JourneyService
 	ledger.Service
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
+	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
 	CreateToken(ctx context.Context, personID wayfare.ID) (string, error)
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 }
