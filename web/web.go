@@ -31,6 +31,7 @@ type Services interface {
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
 	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
+	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
@@ -40,7 +41,6 @@ type Services interface {
 
 	// The versions the pages keep their rendered parts by (see store.DB):
 	// each moves after a commit that changes what it covers.
-	Version() int64
 	PitchVersion(id wayfare.ID) uint64
 	ListsVersion() uint64
 	RolesVersion() uint64

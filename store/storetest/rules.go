@@ -242,6 +242,11 @@ func testConcurrentPurchases(t *testing.T, o *org) {
 	if !slices.Equal(holders, want) {
 		t.Fatalf("holders: %d of them, want the %d buyers in the order of their ids", len(holders), len(want))
 	}
+	other := o.pitch(t, o.eng, o.exec, leadership.Proposal, 5)
+	counts, err := o.db.TicketsSold(system(), []wayfare.ID{p.ID, other.ID, 999_999})
+	if err != nil || len(counts) != 2 || counts[p.ID] != 201 || counts[other.ID] != 0 {
+		t.Fatalf("tickets sold of the pitch, a new one and none: %v %v", counts, err)
+	}
 }
 
 // crowd adds n people to engineering.
