@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wayfare-org/wayfare"
@@ -180,5 +182,57 @@ func TestKeptHomePageFollowsChanges(t *testing.T) {
 	}
 	if body := read(); strings.Contains(body, "Ticket bought") {
 		t.Fatal("a message is shown once")
+	}
+}
+
+// TestKeptPagesUnderConcurrentPurchases reads the kept pages while people
+// buy: once the purchases are done, every page shows the exact count.
+func TestKeptPagesUnderConcurrentPurchases(t *testing.T) {
+	s := newSite(t)
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	var buyers []wayfare.ID
+	for i := range 40 {
+		p, err := s.db.CreatePerson(sys, people.NewPerson{Name: "Buyer", Email: "buyer" + strconv.Itoa(i) + "@example.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buyers = append(buyers, p.ID)
+	}
+	readers := []*browser{s.signIn("member"), s.signIn("manager"), s.signIn("outsider")}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, b := range readers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				b.get(s.path("/pitches/{P}"))
+				b.get("/")
+			}
+		})
+	}
+	var buys sync.WaitGroup
+	for _, id := range buyers {
+		buys.Go(func() {
+			ctx := wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: id})
+			if _, _, err := s.db.BuyTicket(ctx, s.P); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	buys.Wait()
+	close(done)
+	wg.Wait()
+	want := `aria-label="40 of 3 tickets sold"`
+	for _, b := range readers {
+		if _, body := b.get(s.path("/pitches/{P}")); !strings.Contains(body, want) {
+			t.Error("a kept pitch page does not show the exact count after the purchases")
+		}
+		if _, body := b.get("/"); !strings.Contains(body, want) {
+			t.Error("a kept home page does not show the exact count after the purchases")
+		}
 	}
 }
