@@ -58,13 +58,19 @@ type DB struct {
 	// pitchVersions move when a commit changes how a pitch reads; a pitch
 	// shares its stripe with others, which only costs a cache miss.
 	pitchVersions [1 << 14]atomic.Uint64
-	// rolesVersion moves when a commit changes who manages what; the
-	// answers of isManager for pages are kept until it does.
+	// rolesVersion moves when a commit changes who is who or who manages
+	// what; the answers of isManager for pages are kept until it does.
 	rolesVersion atomic.Uint64
-	managers     sync.Map // managerKey → managerAnswer
-	managersLen  atomic.Int64
-	stmts        readStmts
-	rstmts       readCache // the read pool's prepared statements
+	// listsVersion moves after every commit of acts but those that only
+	// bought or refunded tickets (which move their pitches' versions).
+	listsVersion atomic.Uint64
+	// personVersions move when a commit carries acts of the person: their
+	// tickets, journeys and what they see as theirs.
+	personVersions [1 << 12]atomic.Uint64
+	managers       sync.Map // managerKey → managerAnswer
+	managersLen    atomic.Int64
+	stmts          readStmts
+	rstmts         readCache // the read pool's prepared statements
 
 	closeOnce  sync.Once
 	closing    chan struct{}
@@ -183,6 +189,22 @@ func (db *DB) Version() int64 { return db.version.Load() }
 // changes how the pitch reads: its tickets sold, status or decision.
 func (db *DB) PitchVersion(id wayfare.ID) uint64 {
 	return db.pitchVersions[uint64(id)%uint64(len(db.pitchVersions))].Load()
+}
+
+// RolesVersion returns a number that changes after every commit that
+// changes a person, a group or a role.
+func (db *DB) RolesVersion() uint64 { return db.rolesVersion.Load() }
+
+// ListsVersion returns a number that changes after every commit of acts
+// that may change a list of pitches or journeys: all of them but ticket
+// purchases and refunds on pitches not yet adopted, which change only
+// their own pitches' versions and their buyers'.
+func (db *DB) ListsVersion() uint64 { return db.listsVersion.Load() }
+
+// PersonVersion returns a number that changes after every commit of the
+// person's own acts.
+func (db *DB) PersonVersion(id wayfare.ID) uint64 {
+	return db.personVersions[uint64(id)%uint64(len(db.personVersions))].Load()
 }
 
 // WriterStats returns the writer's counters.

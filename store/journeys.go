@@ -17,12 +17,13 @@ var _ management.JourneyService = (*DB)(nil)
 type journeyState struct {
 	id      wayfare.ID
 	groupID wayfare.ID
+	pitchID wayfare.ID
 	status  management.JourneyStatus
 }
 
 func (tx *Tx) journeyState(id wayfare.ID) (*journeyState, error) {
 	j := &journeyState{id: id}
-	err := tx.row(`SELECT group_id, status FROM journeys WHERE id = ?`, id).Scan(&j.groupID, &j.status)
+	err := tx.row(`SELECT group_id, pitch_id, status FROM journeys WHERE id = ?`, id).Scan(&j.groupID, &j.pitchID, &j.status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("journey")
 	}
@@ -160,6 +161,7 @@ func (db *DB) Depart(ctx context.Context, journeyID wayfare.ID) (*management.Jou
 		if _, err := tx.exec(`UPDATE journeys SET status = 'underway', departed_at = ? WHERE id = ?`, micros(tx.now), journeyID); err != nil {
 			return err
 		}
+		tx.touch(j.pitchID) // its tickets can no longer be bought or refunded
 		return tx.act(ledger.JourneyDeparted, "journey", journeyID, j.groupID, nil)
 	})
 	if err != nil {
@@ -181,6 +183,7 @@ func (db *DB) End(ctx context.Context, journeyID wayfare.ID, to management.Journ
 		if err := management.Move(j.status, to); err != nil {
 			return err
 		}
+		tx.touch(j.pitchID)
 		return tx.endJourney(journeyID, j.groupID, to, in.Review)
 	})
 	if err != nil {

@@ -31,6 +31,7 @@ func (db *DB) CreatePerson(ctx context.Context, in people.NewPerson) (*people.Pe
 }
 
 func (tx *Tx) createPerson(in people.NewPerson, passwordHash string) (*people.Person, error) {
+	tx.rolesChanged = true
 	level := 0
 	if in.ManagerID != nil {
 		var ml int
@@ -186,6 +187,7 @@ func (db *DB) CreateGroup(ctx context.Context, in people.NewGroup) (*people.Grou
 }
 
 func (tx *Tx) createGroup(in people.NewGroup) (*people.Group, error) {
+	tx.rolesChanged = true
 	if in.ParentID != nil {
 		var ok bool
 		if err := tx.row(`SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?)`, *in.ParentID).Scan(&ok); err != nil {

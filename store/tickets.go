@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
@@ -56,6 +57,7 @@ func (tx *Tx) buyTicket(pitchID wayfare.ID) (*leadership.Ticket, bool, error) {
 		return nil, false, err
 	}
 	tx.touch(pitchID)
+	tx.narrow = !journeyID.Valid
 	if journeyID.Valid {
 		if err := tx.board(wayfare.ID(journeyID.Int64), me); err != nil {
 			return nil, false, err
@@ -113,6 +115,7 @@ func (tx *Tx) refund(pitchID wayfare.ID) error {
 		return err
 	}
 	tx.touch(pitchID)
+	tx.narrow = s.journeyID == nil
 	if s.journeyID != nil {
 		if err := tx.alight(*s.journeyID, me, "left"); err != nil {
 			return err
@@ -193,6 +196,48 @@ func (db *DB) HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
 	err := db.readRow(ctx, `SELECT EXISTS (SELECT 1 FROM tickets WHERE pitch_id = ? AND person_id = ?)`,
 		pitchID, wayfare.ActorFrom(ctx).PersonID).Scan(&ok)
 	return ok, err
+}
+
+// Holders returns the people who hold a ticket for the pitch, in the order
+// of their ids: pages that keep a pitch rendered tell each reader from it
+// whether they hold one.
+func (db *DB) Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error) {
+	return db.ids(ctx, `SELECT person_id FROM tickets WHERE pitch_id = ? ORDER BY person_id`, pitchID)
+}
+
+// TicketsSold returns the tickets sold of each of the pitches (a pitch that
+// does not exist is left out): pages that keep lists of pitches rendered
+// read the counts again after the pitches' versions, so that a kept list
+// is never older than the versions it is kept by.
+func (db *DB) TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error) {
+	out := make(map[wayfare.ID]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list := make([]byte, 0, 8*len(ids))
+	list = append(list, '[')
+	for i, id := range ids {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, int64(id), 10)
+	}
+	list = append(list, ']')
+	rows, err := db.readQuery(ctx, `SELECT pitch_id, tickets_sold FROM pitch_counters
+		WHERE pitch_id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id wayfare.ID
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // Sales returns what rule 5 needs to know to say whether a ticket can be

@@ -27,8 +27,12 @@ type Tx struct {
 	// touched lists the pitches whose answer this request changes; their
 	// versions move after the commit (see PitchVersion).
 	touched []wayfare.ID
-	// rolesChanged says the request changed who manages what.
+	// rolesChanged says the request changed who is who or who manages
+	// what.
 	rolesChanged bool
+	// narrow says the request changed only the tickets of the pitches it
+	// touched: no list of pitches or journeys reads differently.
+	narrow bool
 }
 
 // touch records that the request changes how these pitches read.
@@ -148,7 +152,8 @@ type writeReq struct {
 	acts    []*wayfare.Act
 	fts     []ftsRow
 	touched []wayfare.ID
-	roles   bool // the request changed who manages what
+	roles   bool // the request changed who is who or who manages what
+	narrow  bool // the request changed only its touched pitches' tickets
 	err     error
 	done    chan struct{}
 }
@@ -304,7 +309,7 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		var tx *Tx
 		tx, r.err = db.runOne(sqlTx, now, r, !plain)
 		if tx != nil {
-			r.acts, r.fts, r.touched, r.roles = tx.acts, tx.fts, tx.touched, tx.rolesChanged
+			r.acts, r.fts, r.touched, r.roles, r.narrow = tx.acts, tx.fts, tx.touched, tx.rolesChanged, tx.narrow
 		}
 		fts = append(fts, r.fts...)
 		if r.err != nil && plain {
@@ -330,6 +335,14 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		}
 		if r.roles {
 			db.rolesVersion.Add(1)
+		}
+		if r.err == nil && len(r.acts) > 0 {
+			if !r.narrow {
+				db.listsVersion.Add(1)
+			}
+			if me := wayfare.ActorFrom(r.ctx).PersonID; me != 0 {
+				db.personVersions[uint64(me)%uint64(len(db.personVersions))].Add(1)
+			}
 		}
 	}
 	db.wstmts.prepareMissed(ctx, db.write)

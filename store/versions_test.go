@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -69,6 +70,83 @@ func TestPitchVersionsMoveWithEveryChange(t *testing.T) {
 		return err
 	})
 	moves("withdrawing", []wayfare.ID{c}, func() error { _, err := s.Withdraw(as(fan), c); return err })
+}
+
+// TestListAndPersonVersions checks what moves the versions the pages keep
+// their rendered parts by: ticket purchases move their pitch and their
+// buyer only, unless they board a journey; other acts move the lists;
+// people and groups move the roles.
+func TestListAndPersonVersions(t *testing.T) {
+	db := openDB(t)
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	as := func(id wayfare.ID) context.Context {
+		return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: id})
+	}
+	type versions struct{ lists, roles, boss, fan uint64 }
+	var boss, fan wayfare.ID
+	now := func() versions {
+		return versions{db.ListsVersion(), db.RolesVersion(), db.PersonVersion(boss), db.PersonVersion(fan)}
+	}
+	step := func(name string, want versions, write func() error) {
+		t.Helper()
+		before := now()
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		after := now()
+		got := versions{after.lists - before.lists, after.roles - before.roles, after.boss - before.boss, after.fan - before.fan}
+		if (got.lists > 0) != (want.lists > 0) || (got.roles > 0) != (want.roles > 0) ||
+			(got.boss > 0) != (want.boss > 0) || (got.fan > 0) != (want.fan > 0) {
+			t.Errorf("%s moved lists %d, roles %d, boss %d, fan %d; want moved: %v", name, got.lists, got.roles, got.boss, got.fan, want)
+		}
+	}
+	var g *people.Group
+	step("creating people and a group", versions{lists: 1, roles: 1}, func() error {
+		b, err := db.CreatePerson(sys, people.NewPerson{Name: "Boss", Email: "boss@example.test"})
+		if err != nil {
+			return err
+		}
+		f, err := db.CreatePerson(sys, people.NewPerson{Name: "Fan", Email: "fan@example.test"})
+		if err != nil {
+			return err
+		}
+		boss, fan = b.ID, f.ID
+		g, err = db.CreateGroup(sys, people.NewGroup{Name: "G"})
+		return err
+	})
+	step("naming a manager", versions{lists: 1, roles: 1}, func() error {
+		_, err := db.SetRole(sys, g.ID, boss, people.Manager)
+		return err
+	})
+	var p *leadership.Pitch
+	step("publishing", versions{lists: 1, fan: 1}, func() (err error) {
+		p, err = db.Publish(as(fan), leadership.NewPitch{GroupID: g.ID, Kind: leadership.Proposal, Title: "Idea",
+			StatusQuo: "a", BetterWay: "b", TicketsWanted: 1})
+		return err
+	})
+	step("buying", versions{fan: 1}, func() error { _, _, err := db.BuyTicket(as(fan), p.ID); return err })
+	step("refunding", versions{fan: 1}, func() error { return db.RefundTicket(as(fan), p.ID) })
+	step("buying again", versions{fan: 1}, func() error { _, _, err := db.BuyTicket(as(fan), p.ID); return err })
+	var j wayfare.ID
+	step("adopting", versions{lists: 1, boss: 1}, func() error {
+		d, err := db.Decide(as(boss), p.ID, management.NewDecision{Outcome: management.Adopt, Method: management.Directive, Rationale: "Yes."})
+		if err == nil {
+			j = *d.JourneyID
+		}
+		return err
+	})
+	step("boarding", versions{lists: 1, boss: 1}, func() error { _, _, err := db.BuyTicket(as(boss), p.ID); return err })
+	pv := db.PitchVersion(p.ID)
+	step("departing", versions{lists: 1, boss: 1}, func() error { _, err := db.Depart(as(boss), j); return err })
+	if db.PitchVersion(p.ID) == pv {
+		t.Error("departing must move the version of the journey's pitch: its tickets can no longer be bought")
+	}
+	step("a refused purchase", versions{}, func() error {
+		if _, _, err := db.BuyTicket(as(fan), 999_999); err == nil {
+			return errors.New("a purchase of no pitch succeeded")
+		}
+		return nil
+	})
 }
 
 func TestNames(t *testing.T) {

@@ -38,7 +38,7 @@ func (s *Server) private(h handler) http.Handler {
 		if id == 0 {
 			return s.toLogin(w, r)
 		}
-		me, actor, err := s.svc.SignedIn(r.Context(), id)
+		me, actor, err := s.signedInPerson(r.Context(), id)
 		if wayfare.ErrorCode(err) == wayfare.EUNAUTHORIZED {
 			s.sessions.Destroy(r.Context())
 			return s.toLogin(w, r)

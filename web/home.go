@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/api"
@@ -26,6 +27,14 @@ type homeView struct {
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := wayfare.ActorFrom(ctx).PersonID
+	fragment := r.Header.Get(fragmentHeader) != ""
+	if p, ok := s.parts.homes.get(me); ok && !fragment && p.current(s, me) {
+		s.writePage(w, r, http.StatusOK, &base{Title: "Home"}, p.head, p.content)
+		return nil
+	}
+	// The versions are read before the data: a commit in between makes
+	// the page look older than it is, never newer.
+	part := &homePart{lists: s.svc.ListsVersion(), roles: s.svc.RolesVersion(), mine: s.svc.PersonVersion(me)}
 	v := &homeView{base: base{Title: "Home"}}
 	page := func(n int) wayfare.Page { return wayfare.Page{Limit: n} }
 	var err error
@@ -55,7 +64,42 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "home", v)
+	if fragment {
+		s.render(w, r, http.StatusOK, "home", v)
+		return nil
+	}
+	// The pitches' versions are read after the lists, and their counts
+	// again after the versions: purchases change nothing else a list
+	// shows, so the kept page is never older than the versions it is
+	// kept by.
+	lists := [][]*leadership.Pitch{v.AwaitingMe, v.InMyGroups, v.Selling, v.MyTickets}
+	for _, list := range lists {
+		for _, p := range list {
+			part.pitches = append(part.pitches, p.ID)
+			part.versions = append(part.versions, s.svc.PitchVersion(p.ID))
+		}
+	}
+	sold, err := s.svc.TicketsSold(ctx, part.pitches)
+	if err != nil {
+		return err
+	}
+	for _, list := range lists {
+		for _, p := range list {
+			if n, ok := sold[p.ID]; ok {
+				p.TicketsSold = n
+				p.ReadyForDecision = leadership.Ready(p.Kind, p.Status, n, p.TicketsWanted)
+			}
+		}
+	}
+	if part.head, err = s.exec("home", "head", v); err != nil {
+		return err
+	}
+	if part.content, err = s.exec("home", "content", v); err != nil {
+		return err
+	}
+	part.until = time.Now().Add(partLife)
+	s.parts.homes.put(me, part, len(part.head)+len(part.content)+16*len(part.pitches)+256)
+	s.writePage(w, r, http.StatusOK, &v.base, part.head, part.content)
 	return nil
 }
 

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,23 +15,33 @@ import (
 
 type pitchView struct {
 	base
-	Pitch     *leadership.Pitch
-	Author    *people.Person
-	Group     *people.Group
-	Holds     bool
-	MayBuy    bool // rule 5 allows a purchase now
-	MayDecide bool
-	Decisions []decisionRow
-	Form      management.NewDecision
-	Rounds    []*management.Round
-	Round     *management.Round // the round open, if any
-	// MayOpenRound, MayRespond and MayClose offer the round's forms to
-	// management, members and the round's opener.
+	Pitch       *leadership.Pitch
+	Author      *people.Person
+	Group       *people.Group
+	Decisions   []decisionRow
+	Form        management.NewDecision
+	Rounds      []*management.Round
+	Round       *management.Round     // the round open, if any
+	Names       map[wayfare.ID]string // who opened and answered the rounds
+	ClosesOn    string                // the default close of a new round
+	salesOpen   bool                  // rule 5 allows purchases now
+	holders     []wayfare.ID          // who holds a ticket, in the order of their ids
+	pitchViewer                       // what depends on who reads the page
+}
+
+// pitchViewer is what a pitch page shows differently to each reader.
+type pitchViewer struct {
+	Holds       bool
+	MayBuy      bool // rule 5 allows the reader a purchase now
+	MayDecide   bool
+	MayWithdraw bool
+	// MayOpenRound, MayRespond and MayClose offer a round's forms to
+	// management, members of the group and the round's opener; Answered
+	// says the reader's answer to the open round stands.
 	MayOpenRound bool
 	MayRespond   bool
 	MayClose     bool
-	Names        map[wayfare.ID]string // who answered the rounds
-	ClosesOn     string                // the default close of a new round
+	Answered     bool
 }
 
 type decisionRow struct {
@@ -37,21 +49,57 @@ type decisionRow struct {
 	Decider string
 }
 
+// pitch serves a pitch page. The page is the same for everyone but for
+// the parts in pitchViewer, so it is kept rendered, once for each such
+// variant, until the pitch changes (see pitchPart).
 func (s *Server) pitch(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.pitchView(r)
+	if r.Header.Get(fragmentHeader) != "" {
+		v, err := s.pitchView(r)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, "pitch", v)
+		return nil
+	}
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "pitch", v)
+	part, err := s.pitchPart(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	viewer, err := s.pitchViewer(r, part.view)
+	if err != nil {
+		return err
+	}
+	content, err := part.content(s, viewer)
+	if err != nil {
+		return err
+	}
+	b := part.view.base // the part is shared: the reader's own copy
+	s.writePage(w, r, http.StatusOK, &b, part.head, content)
 	return nil
 }
 
+// pitchView reads the whole page for the reader.
 func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
-	ctx := r.Context()
+	v, err := s.pitchShared(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if v.pitchViewer, err = s.pitchViewer(r, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// pitchShared reads what the page shows to everyone.
+func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, error) {
 	p, err := s.svc.Pitch(ctx, id)
 	if err != nil {
 		return nil, err
@@ -65,22 +113,14 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 		return nil, err
 	}
 	v.Group = &people.Group{ID: p.GroupID, Name: groups[p.GroupID]}
-	if v.Holds, err = s.svc.HoldsTicket(ctx, id); err != nil {
-		return nil, err
-	}
-	if !v.Holds {
-		sales, err := s.svc.Sales(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		v.MayBuy = sales.CanBuy(time.Now()) == nil
-	}
-	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
+	sales, err := s.svc.Sales(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	// Rule 3: the decision panel is shown only to those who may decide.
-	v.MayDecide = p.Kind == leadership.Proposal && management.CanDecide(standing) == nil
+	v.salesOpen = sales.CanBuy(time.Now()) == nil
+	if v.holders, err = s.svc.Holders(ctx, id); err != nil {
+		return nil, err
+	}
 	ds, err := s.svc.Decisions(ctx, id)
 	if err != nil {
 		return nil, err
@@ -91,21 +131,24 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 		ids = append(ids, d.DeciderID)
 	}
 	if len(ids) > 0 {
-		if err := s.names(r, deciders, ids); err != nil {
+		if deciders, err = s.svc.Names(ctx, "person", ids); err != nil {
 			return nil, err
 		}
 	}
 	for _, d := range ds {
-		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: deciders[d.DeciderID]})
+		name, ok := deciders[d.DeciderID]
+		if !ok {
+			name = "someone"
+		}
+		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: name})
 	}
 	v.Form = management.NewDecision{Outcome: management.Adopt, Method: management.Consultative}
-	return v, s.roundsView(r, v, standing)
+	return v, s.rounds(ctx, v)
 }
 
-// roundsView fills in the pitch's decision rounds and what the reader may
-// do with them.
-func (s *Server) roundsView(r *http.Request, v *pitchView, standing management.Standing) error {
-	ctx := r.Context()
+// rounds reads the pitch's decision rounds and the names of those who
+// opened and answered them.
+func (s *Server) rounds(ctx context.Context, v *pitchView) error {
 	var err error
 	if v.Rounds, err = s.svc.Rounds(ctx, v.Pitch.ID); err != nil {
 		return err
@@ -121,40 +164,59 @@ func (s *Server) roundsView(r *http.Request, v *pitchView, standing management.S
 			ids = append(ids, a.PersonID)
 		}
 	}
-	if len(ids) > 0 {
-		if err := s.names(r, v.Names, ids); err != nil {
-			return err
-		}
-	}
-	st := v.Pitch.Status
-	v.MayOpenRound = v.MayDecide && v.Round == nil &&
-		(st == leadership.Selling || st == leadership.Deferred || st == leadership.Declined)
 	v.ClosesOn = time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
-	if v.Round == nil {
+	if len(ids) == 0 {
 		return nil
 	}
-	v.MayClose = v.MayDecide && v.Round.OpenerID == standing.Actor.PersonID
-	if v.Round.Accepting(time.Now()) == nil {
-		in, err := s.svc.SessionStanding(ctx, v.Pitch.GroupID, 0)
-		if err != nil {
-			return err
+	found, err := s.svc.Names(ctx, "person", ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		v.Names[id] = "someone"
+		if n, ok := found[id]; ok {
+			v.Names[id] = n
 		}
-		v.MayRespond = in.Member
 	}
 	return nil
 }
 
-// Mine returns the reader's standing answer to a round, if any.
-func (v *pitchView) Mine(x *management.Round) *management.Response {
-	if v.Me == nil {
+// roundViewer says what the reader may do with the pitch's rounds.
+func (s *Server) roundViewer(ctx context.Context, v *pitchView, out *pitchViewer) error {
+	st := v.Pitch.Status
+	out.MayOpenRound = out.MayDecide && v.Round == nil &&
+		(st == leadership.Selling || st == leadership.Deferred || st == leadership.Declined)
+	if v.Round == nil {
 		return nil
 	}
-	for i := range x.Responses {
-		if x.Responses[i].PersonID == v.Me.ID {
-			return &x.Responses[i]
-		}
+	me := wayfare.ActorFrom(ctx).PersonID
+	out.MayClose = out.MayDecide && v.Round.OpenerID == me
+	for _, a := range v.Round.Responses {
+		out.Answered = out.Answered || a.PersonID == me
 	}
-	return nil
+	if v.Round.Accepting(time.Now()) != nil {
+		return nil
+	}
+	in, err := s.svc.SessionStanding(ctx, v.Pitch.GroupID, 0)
+	out.MayRespond = in.Member
+	return err
+}
+
+// pitchViewer reads what the page shows to the reader alone.
+func (s *Server) pitchViewer(r *http.Request, v *pitchView) (pitchViewer, error) {
+	ctx, p := r.Context(), v.Pitch
+	var out pitchViewer
+	_, out.Holds = slices.BinarySearch(v.holders, wayfare.ActorFrom(ctx).PersonID)
+	out.MayBuy = !out.Holds && v.salesOpen
+	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
+	if err != nil {
+		return out, err
+	}
+	// Rule 3: the decision panel is shown only to those who may decide.
+	out.MayDecide = p.Kind == leadership.Proposal && management.CanDecide(standing) == nil
+	out.MayWithdraw = wayfare.ActorFrom(ctx).PersonID == p.AuthorID &&
+		(p.Status == leadership.Selling || p.Status == leadership.Showing)
+	return out, s.roundViewer(ctx, v, &out)
 }
 
 func (s *Server) buy(w http.ResponseWriter, r *http.Request) error {

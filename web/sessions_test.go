@@ -12,10 +12,6 @@ import (
 	"github.com/wayfare-org/wayfare/management"
 )
 
-func (s *site) as(who string) context.Context {
-	return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: s.ids[who]})
-}
-
 // session opens a session for Target as "manager", with one idea of
 // "member", and moves it to the phase.
 func (s *site) session(anonymous bool, phase management.Phase) (session, idea wayfare.ID) {
@@ -180,6 +176,7 @@ func TestRoundPanelOnThePitch(t *testing.T) {
 		t.Fatal(rounds, err)
 	}
 	member := s.signIn("member")
+	mgr.get(pitch) // the page is kept from here
 	_, body := member.get(pitch)
 	if !strings.Contains(body, "Do you consent?") {
 		t.Fatal("a member is not offered to answer the open round")
@@ -190,6 +187,13 @@ func TestRoundPanelOnThePitch(t *testing.T) {
 	answer := pitch + "/rounds/" + rounds[0].ID.String()
 	if res := member.post(answer+"/responses", url.Values{"answer": {"object"}, "objection": {"Not this quarter."}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("objecting: %d", res.StatusCode)
+	}
+	// The manager's page, kept rendered since it was last read, shows the answer.
+	if _, body := mgr.get(pitch); !strings.Contains(body, "Not this quarter.") || !strings.Contains(body, "1 objection") {
+		t.Fatal("the manager's page does not show the objection")
+	}
+	if _, body := member.get(pitch); !strings.Contains(body, "answering again replaces it") {
+		t.Fatal("the member is not told that a second answer replaces the first")
 	}
 	if res := member.post(answer+"/close", url.Values{"rationale": {"Mine."}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("a member closing: %d", res.StatusCode)

@@ -33,12 +33,21 @@ type Services interface {
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	SessionStanding(ctx context.Context, groupID, facilitatorID wayfare.ID) (management.Standing, error)
 	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
+	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
+	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions
+
+	// The versions the pages keep their rendered parts by (see store.DB):
+	// each moves after a commit that changes what it covers.
+	PitchVersion(id wayfare.ID) uint64
+	ListsVersion() uint64
+	RolesVersion() uint64
+	PersonVersion(id wayfare.ID) uint64
 }
 
 // Config configures the pages.
@@ -58,6 +67,7 @@ type Server struct {
 	pages    *templates
 	assets   *assets
 	limiter  *limiter
+	parts    *parts
 	mux      *http.ServeMux
 	cfg      Config
 }
@@ -88,9 +98,13 @@ func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.HashTokenInStore = true
+	sm.Codec = sessionCodec{}
 	s := &Server{svc: svc, log: log, sessions: sm, pages: t, assets: a, limiter: newLimiter(5, 15*time.Minute),
 		mux: http.NewServeMux(), cfg: cfg}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
+	if s.parts, err = newParts(s); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -107,13 +121,21 @@ func (s *Server) Handler() http.Handler {
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		for k, v := range securityHeaders {
+			h[k] = v
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securityHeaders are set on every answer, in their canonical form (and
+// never changed: answers share the values).
+var securityHeaders = http.Header{
+	"Content-Security-Policy": {"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+	"X-Content-Type-Options":     {"nosniff"},
+	"X-Frame-Options":            {"DENY"},
+	"Referrer-Policy":            {"same-origin"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=(), payment=()"},
 }

@@ -22,7 +22,7 @@ const usage = `wayfare-bench — Wayfare's speed against the machine's ceiling
 Usage:
   wayfare-bench [run] [--bin FILE] [--scale N] [--duration D] [--warmup D] [--conns N]
                       [--data DIR] [--out FILE] [--json FILE] [--baseline FILE]
-                      [--scenarios get,list,pitchpage,homepage,getmixed,tickets,pitches] [--rounds N]
+                      [--scenarios get,list,pitchpage,homepage,getmixed,pitchpagemixed,homepagemixed,tickets,pitches] [--rounds N]
                       [--seed-via api|store] [--mixed-conns N] [--mixed-rate R] [--sessions N]
   wayfare-bench ceiling [--addr A]
   wayfare-bench report --json FILE [--baseline FILE] [--out FILE]
@@ -43,7 +43,9 @@ Scenarios: get (a pitch by id), list (a group's pitches, 30 a page),
 pitchpage (the page of a pitch) and homepage (the home page), each as a
 random one of --sessions people signed in through POST /login at the
 start of every round, getmixed (a pitch by id while --mixed-conns extra
-connections buy tickets at --mixed-rate a second, not measured), tickets
+connections buy tickets at --mixed-rate a second, not measured),
+pitchpagemixed and homepagemixed (the pages while tickets are bought, the
+same way), tickets
 (purchases by distinct people, counts checked), pitches (publishing).
 With a page scenario the report also gives the first load of a pitch
 page and of the home page: bytes transferred, every asset included.
@@ -118,10 +120,10 @@ func parseRun(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.StringVar(&b.jsonOut, "json", "", "also write the figures as JSON to this `file`")
 	fs.StringVar(&b.baseOut, "baseline", "", "JSON `file` of a run at another scale to compare the reads with")
 	fs.Int64Var(&b.maxReqs, "max-requests", 10_000_000, "at most this many `requests` per scenario")
-	fs.IntVar(&b.mixedConns, "mixed-conns", 4, "extra `connections` of the background writer in getmixed (not measured)")
-	fs.Float64Var(&b.mixedRate, "mixed-rate", 1000, "ticket purchases per `second` of the background writer in getmixed")
+	fs.IntVar(&b.mixedConns, "mixed-conns", 4, "extra `connections` of the background writer in the mixed scenarios (not measured)")
+	fs.Float64Var(&b.mixedRate, "mixed-rate", 1000, "ticket purchases per `second` of the background writer in the mixed scenarios")
 	fs.IntVar(&b.sessions, "sessions", 200, "people signed in through POST /login for the page scenarios; each page is asked for as a random one of `them`")
-	keys := fs.String("scenarios", "get,list,pitchpage,homepage,getmixed,tickets,pitches", "comma-separated `list` of scenarios")
+	keys := fs.String("scenarios", "get,list,pitchpage,homepage,getmixed,pitchpagemixed,homepagemixed,tickets,pitches", "comma-separated `list` of scenarios")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -231,6 +232,20 @@ func testConcurrentPurchases(t *testing.T, o *org) {
 	}
 	if got := countActs(t, o, ledger.TicketBought, p.ID); got != 201 {
 		t.Fatalf("ticket.bought acts = %d, want 201", got)
+	}
+	holders, err := o.db.Holders(system(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append([]wayfare.ID{o.vp}, buyers...)
+	slices.Sort(want)
+	if !slices.Equal(holders, want) {
+		t.Fatalf("holders: %d of them, want the %d buyers in the order of their ids", len(holders), len(want))
+	}
+	other := o.pitch(t, o.eng, o.exec, leadership.Proposal, 5)
+	counts, err := o.db.TicketsSold(system(), []wayfare.ID{p.ID, other.ID, 999_999})
+	if err != nil || len(counts) != 2 || counts[p.ID] != 201 || counts[other.ID] != 0 {
+		t.Fatalf("tickets sold of the pitch, a new one and none: %v %v", counts, err)
 	}
 }
 

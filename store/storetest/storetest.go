@@ -37,6 +37,8 @@ type Store interface {
 	management.RoundService
 	ledger.Service
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
+	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
+	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	CreateToken(ctx context.Context, personID wayfare.ID) (string, error)
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 }

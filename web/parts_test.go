@@ -1,0 +1,238 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+// The pitch and home pages are kept rendered; these tests read each page,
+// change what it shows through another door (the store, as the API or
+// another person would), and read it again: a kept page must never
+// outlive what it shows.
+
+func (s *site) as(who string) context.Context {
+	return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: s.ids[who]})
+}
+
+func TestKeptPitchPageFollowsChanges(t *testing.T) {
+	s := newSite(t)
+	member, manager, author := s.signIn("member"), s.signIn("manager"), s.signIn("author")
+	page := s.path("/pitches/{P}")
+	read := func(b *browser) string {
+		t.Helper()
+		res, body := b.get(page)
+		if res.StatusCode != 200 {
+			t.Fatalf("pitch page: %d", res.StatusCode)
+		}
+		return body
+	}
+	sold := func(n string) string { return `<strong class="sold">` + n + `</strong>` }
+	decide := `action="/pitches/` + s.P.String() + `/decision"`
+	withdraw := `action="/pitches/` + s.P.String() + `/withdraw"`
+	for range 2 { // the second read is the kept one
+		if body := read(member); !strings.Contains(body, sold("0")) || strings.Contains(body, decide) || strings.Contains(body, withdraw) {
+			t.Fatal("a member sees no sale yet, no decision panel and no withdrawal")
+		}
+		if body := read(manager); !strings.Contains(body, decide) || strings.Contains(body, withdraw) {
+			t.Fatal("the manager sees the decision panel and no withdrawal")
+		}
+		if body := read(author); !strings.Contains(body, withdraw) || strings.Contains(body, decide) {
+			t.Fatal("the author may withdraw, not decide")
+		}
+	}
+	// Someone else buys: everyone's count moves; only the buyer holds.
+	if _, _, err := s.db.BuyTicket(s.as("outsider"), s.P); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(member); !strings.Contains(body, sold("1")) || strings.Contains(body, "You hold a ticket") {
+		t.Fatal("the member's kept page did not follow another person's purchase")
+	}
+	// The member buys through the form: the flash and the ticket show.
+	if res := member.post(page+"/tickets", nil); res.StatusCode != 303 {
+		t.Fatalf("buying: %d", res.StatusCode)
+	}
+	body := read(member)
+	if !strings.Contains(body, sold("2")) || !strings.Contains(body, "You hold a ticket") || !strings.Contains(body, "Ticket bought") {
+		t.Fatal("after buying, the member's page shows the ticket, the count and the message")
+	}
+	if body := read(member); strings.Contains(body, "Ticket bought") {
+		t.Fatal("a message is shown once")
+	}
+	if body := read(manager); strings.Contains(body, "You hold a ticket") || !strings.Contains(body, sold("2")) {
+		t.Fatal("one reader's variant must not reach another")
+	}
+	// A decision made elsewhere shows at once, with the decider's name.
+	if _, err := s.db.Decide(s.as("manager"), s.P, management.NewDecision{Outcome: management.Decline,
+		Method: management.Consultative, Rationale: "Not this quarter."}); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(member); !strings.Contains(body, "Not this quarter.") || !strings.Contains(body, "Manager</a>") {
+		t.Fatal("the kept page did not follow the decision")
+	}
+	if body := read(author); strings.Contains(body, withdraw) {
+		t.Fatal("a decided pitch can no longer be withdrawn")
+	}
+	// A role given elsewhere: the member may now decide (again).
+	if _, err := s.db.SetRole(s.as("manager"), s.ids["T"], s.ids["member"], people.Manager); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(member); !strings.Contains(body, decide) {
+		t.Fatal("a new manager must see the decision panel")
+	}
+}
+
+func TestKeptHomePageFollowsChanges(t *testing.T) {
+	s := newSite(t)
+	member := s.signIn("member")
+	read := func() string {
+		t.Helper()
+		res, body := member.get("/")
+		if res.StatusCode != 200 {
+			t.Fatalf("home: %d", res.StatusCode)
+		}
+		return body
+	}
+	section := func(body, id string) string {
+		t.Helper()
+		i := strings.Index(body, `id="`+id+`"`)
+		if i < 0 {
+			return ""
+		}
+		rest := body[i:]
+		if j := strings.Index(rest, "</section>"); j >= 0 {
+			rest = rest[:j]
+		}
+		return rest
+	}
+	read()
+	if body := read(); strings.Contains(section(body, "h-tickets"), "Written decisions") {
+		t.Fatal("the member holds no ticket for P yet")
+	}
+	// A pitch published to the member's group by someone else.
+	p, err := s.db.Publish(s.as("outsider"), leadership.NewPitch{GroupID: s.ids["T"], Kind: leadership.Proposal,
+		Title: "Quiet Fridays", StatusQuo: "a", BetterWay: "b", TicketsWanted: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := read(); !strings.Contains(section(body, "h-mine"), "Quiet Fridays") {
+		t.Fatal("a new pitch in my group must show on my kept home page")
+	}
+	// Someone else buys a ticket on a pitch the page shows: its count moves.
+	if _, _, err := s.db.BuyTicket(s.as("outsider"), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(); !strings.Contains(body, `aria-label="1 of 2 tickets sold"`) {
+		t.Fatal("another person's purchase must move the count on my kept home page")
+	}
+	// The member buys, from another tab or the API: it is theirs now.
+	if _, _, err := s.db.BuyTicket(s.as("member"), s.P); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(); !strings.Contains(section(body, "h-tickets"), "Written decisions") {
+		t.Fatal("my purchase must show in my tickets")
+	}
+	// An example adopted: no list shows it but the member's own.
+	ex, err := s.db.Publish(s.as("outsider"), leadership.NewPitch{GroupID: s.ids["T"], Kind: leadership.Example,
+		Title: "Standing agendas", StatusQuo: "a", BetterWay: "b", TicketsWanted: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read()
+	if _, _, err := s.db.BuyTicket(s.as("member"), ex.ID); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(); !strings.Contains(section(body, "h-tickets"), "Standing agendas") {
+		t.Fatal("an example I adopted must show in my tickets")
+	}
+	// Made a manager elsewhere: decisions now wait for the member.
+	if _, err := s.db.SetRole(s.as("manager"), s.ids["T"], s.ids["member"], people.Manager); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(); !strings.Contains(section(body, "h-awaiting"), "Quiet Fridays") {
+		t.Fatal("a new manager must see the decisions waiting")
+	}
+	// Another person's home page is their own.
+	other := s.signIn("outsider")
+	if _, body := other.get("/"); strings.Contains(section(body, "h-tickets"), "Written decisions") ||
+		!strings.Contains(section(body, "h-tickets"), "Quiet Fridays") {
+		t.Fatal("one person's kept home page must not reach another")
+	}
+	// A doubt on the member's journey shows on the home page.
+	if _, _, err := s.db.RaiseDoubt(s.as("member"), s.J, management.NewDoubt{Note: "Why?"}); err != nil {
+		t.Fatal(err)
+	}
+	if body := read(); !strings.Contains(section(body, "h-journeys"), "1 open doubt") {
+		t.Fatal("a doubt must show on the rider's kept home page")
+	}
+	// A flash after a form shows on the kept page, once.
+	if res := member.post("/pitches/"+p.ID.String()+"/tickets", url.Values{}, "Referer", s.srv.URL+"/"); res.StatusCode != 303 {
+		t.Fatalf("buying: %d", res.StatusCode)
+	}
+	if body := read(); !strings.Contains(body, "Ticket bought") {
+		t.Fatal("the message after a purchase must show")
+	}
+	if body := read(); strings.Contains(body, "Ticket bought") {
+		t.Fatal("a message is shown once")
+	}
+}
+
+// TestKeptPagesUnderConcurrentPurchases reads the kept pages while people
+// buy: once the purchases are done, every page shows the exact count.
+func TestKeptPagesUnderConcurrentPurchases(t *testing.T) {
+	s := newSite(t)
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	var buyers []wayfare.ID
+	for i := range 40 {
+		p, err := s.db.CreatePerson(sys, people.NewPerson{Name: "Buyer", Email: "buyer" + strconv.Itoa(i) + "@example.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buyers = append(buyers, p.ID)
+	}
+	readers := []*browser{s.signIn("member"), s.signIn("manager"), s.signIn("outsider")}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, b := range readers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				b.get(s.path("/pitches/{P}"))
+				b.get("/")
+			}
+		})
+	}
+	var buys sync.WaitGroup
+	for _, id := range buyers {
+		buys.Go(func() {
+			ctx := wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: id})
+			if _, _, err := s.db.BuyTicket(ctx, s.P); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	buys.Wait()
+	close(done)
+	wg.Wait()
+	want := `aria-label="40 of 3 tickets sold"`
+	for _, b := range readers {
+		if _, body := b.get(s.path("/pitches/{P}")); !strings.Contains(body, want) {
+			t.Error("a kept pitch page does not show the exact count after the purchases")
+		}
+		if _, body := b.get("/"); !strings.Contains(body, want) {
+			t.Error("a kept home page does not show the exact count after the purchases")
+		}
+	}
+}
