@@ -14,7 +14,7 @@ import (
 // seedInfluence writes an organization of the benchmark's size straight
 // into the tables, in one transaction: people people in nested groups,
 // pitches pitches (one in ten an example), ticketsPer tickets on each
-// (distinct holders), a decision on one pitch in five and a journey for
+// (distinct holders), a decision on one pitch in ten and a journey for
 // each adoption, and an act for each of these.
 func seedInfluence(tb testing.TB, db *DB, people, pitches, ticketsPer int) {
 	tb.Helper()
@@ -98,13 +98,20 @@ func seedInfluence(tb testing.TB, db *DB, people, pitches, ticketsPer int) {
 // BenchmarkInfluence computes the influence figures from the database at
 // the size the benchmarks are held to: 1,000 people, 10,000 pitches and
 // 200,000 tickets. It is what a background recomputation costs.
-func BenchmarkInfluence(b *testing.B) {
+func BenchmarkInfluence(b *testing.B) { benchInfluence(b, 1) }
+
+// BenchmarkInfluenceTenfold is BenchmarkInfluence at ten times the data:
+// 10,000 people, 100,000 pitches, 2,000,000 tickets. Seeding takes a
+// minute; run it alone, with -benchtime=1x.
+func BenchmarkInfluenceTenfold(b *testing.B) { benchInfluence(b, 10) }
+
+func benchInfluence(b *testing.B, scale int) {
 	db, err := Open(context.Background(), Config{Path: filepath.Join(b.TempDir(), "wayfare.db")})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	seedInfluence(b, db, 1000, 10000, 20)
+	seedInfluence(b, db, 1000*scale, 10000*scale, 20)
 	ctx := context.Background()
 	b.Run("read", func(b *testing.B) {
 		for b.Loop() {
