@@ -56,6 +56,25 @@ func (db *DB) influenceSnapshot(ctx context.Context) (*influence.Snapshot, error
 	return db.RebuildInfluence(ctx)
 }
 
+// WarmInfluence computes the first snapshot in the background, so that
+// the first reader need not wait for it (a reader that comes earlier
+// waits for this computation rather than starting another).
+func (db *DB) WarmInfluence() {
+	c := &db.influence
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		if _, err := db.influenceSnapshot(context.Background()); err != nil {
+			db.log.Warn("influence figures", "err", err)
+		}
+	}()
+}
+
 // refreshInfluence starts a recomputation when s is stale: the store has
 // committed since and s is older than the interval.
 func (db *DB) refreshInfluence(s *influence.Snapshot) {

@@ -95,3 +95,24 @@ func TestInfluenceSnapshot(t *testing.T) {
 		t.Errorf("top %+v, %v", top, err)
 	}
 }
+
+// TestWarmInfluenceThenClose: warming up computes the first snapshot in
+// the background, and closing waits for it rather than pulling the
+// database from under it.
+func TestWarmInfluenceThenClose(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Config{Path: filepath.Join(t.TempDir(), "wayfare.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.WarmInfluence()
+	org, err := db.InfluenceOrg(wayfare.WithActor(ctx, wayfare.Actor{System: true}))
+	if err != nil || org.People != 0 {
+		t.Fatalf("figures of an empty organization: %+v, %v", org, err)
+	}
+	db.WarmInfluence()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db.WarmInfluence() // after closing: does nothing
+}
