@@ -177,8 +177,8 @@ func TestInfluenceByHand(t *testing.T) {
 	if !near(org.LeadershipSpread, 15.0/63) {
 		t.Errorf("leadership spread %v, want 15/63", org.LeadershipSpread)
 	}
-	if org.DecisionLatency != nil {
-		t.Errorf("decision latency over three deciders must be hidden: %+v", org.DecisionLatency)
+	if org.DecisionLatency != nil || len(org.LatencyDistribution) != 0 {
+		t.Errorf("decision latency over three deciders must be hidden: %+v, %+v", org.DecisionLatency, org.LatencyDistribution)
 	}
 	// Levels 0–2 hold five people and level 3 only four, which joins them.
 	// Leadership: six proposals and an example; management: six decisions,

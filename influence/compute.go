@@ -57,8 +57,10 @@ func Compute(o Org, now time.Time) *Snapshot {
 		JourneysNeedingLeadership: NeedingLeadership(o.Journeys, o.DoubtThreshold),
 		ReachDistribution:         ReachDistribution(reaches),
 	}
+	s.Org.LatencyDistribution = []LatencyBucket{}
 	if !Hidden(len(deciders)) {
 		s.Org.DecisionLatency = LatencyOf(all)
+		s.Org.LatencyDistribution = LatencyDistribution(all)
 	}
 	return s
 }

@@ -153,15 +153,23 @@ type ReachBucket struct {
 // OrgFigures are the organization's figures: aggregates only. A figure
 // over fewer than MinAggregate people is nil (null) or left out.
 type OrgFigures struct {
-	ComputedAt                time.Time      `json:"computed_at"`
-	People                    int            `json:"people"`
-	Funnel                    Funnel         `json:"funnel"`
-	BottomUpIndex             *float64       `json:"bottom_up_index"`
-	LeadershipSpread          *float64       `json:"leadership_spread"`
-	DecisionLatency           *Latency       `json:"decision_latency"`
-	BalanceByLevel            []LevelBalance `json:"balance_by_level"`
-	JourneysNeedingLeadership int            `json:"journeys_needing_leadership"`
-	ReachDistribution         []ReachBucket  `json:"reach_distribution"`
+	ComputedAt                time.Time       `json:"computed_at"`
+	People                    int             `json:"people"`
+	Funnel                    Funnel          `json:"funnel"`
+	BottomUpIndex             *float64        `json:"bottom_up_index"`
+	LeadershipSpread          *float64        `json:"leadership_spread"`
+	DecisionLatency           *Latency        `json:"decision_latency"`
+	BalanceByLevel            []LevelBalance  `json:"balance_by_level"`
+	JourneysNeedingLeadership int             `json:"journeys_needing_leadership"`
+	ReachDistribution         []ReachBucket   `json:"reach_distribution"`
+	LatencyDistribution       []LatencyBucket `json:"decision_latency_distribution"`
+}
+
+// LatencyBucket counts first decisions that took at most UpTo seconds
+// (and more than the bucket before); UpTo is nil for the last, open one.
+type LatencyBucket struct {
+	UpTo      *int `json:"up_to"`
+	Decisions int  `json:"decisions"`
 }
 
 // Snapshot is every figure at one moment: what storage keeps in memory

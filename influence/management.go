@@ -104,3 +104,24 @@ func ratio(a, b int) *float64 {
 	r := float64(a) / float64(b)
 	return &r
 }
+
+// latencyBounds are the upper bounds of the latency distribution's
+// buckets, in seconds: an hour, a day, a week, thirty days.
+var latencyBounds = []int{3600, 86400, 7 * 86400, 30 * 86400}
+
+// LatencyDistribution counts first decisions by how long they took: up to
+// an hour, a day, a week, thirty days, and longer.
+func LatencyDistribution(seconds []float64) []LatencyBucket {
+	out := make([]LatencyBucket, len(latencyBounds)+1)
+	for i := range latencyBounds {
+		out[i].UpTo = &latencyBounds[i]
+	}
+	for _, s := range seconds {
+		i := 0
+		for i < len(latencyBounds) && s > float64(latencyBounds[i]) {
+			i++
+		}
+		out[i].Decisions++
+	}
+	return out
+}

@@ -174,3 +174,17 @@ func TestNeedingLeadership(t *testing.T) {
 		t.Errorf("NeedingLeadership = %d, want 2", got)
 	}
 }
+
+func TestLatencyDistribution(t *testing.T) {
+	got := LatencyDistribution([]float64{60, 3600, 3601, 86400 * 3, 86400 * 40, 86400 * 50})
+	counts := []int{}
+	for _, b := range got {
+		counts = append(counts, b.Decisions)
+	}
+	if want := []int{2, 1, 1, 0, 2}; !slices.Equal(counts, want) {
+		t.Errorf("LatencyDistribution = %v, want %v (an hour exactly is within the hour)", counts, want)
+	}
+	if *got[0].UpTo != 3600 || got[4].UpTo != nil {
+		t.Errorf("bounds: %+v", got)
+	}
+}

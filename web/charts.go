@@ -98,6 +98,7 @@ type column struct {
 
 // columnChart is a column chart (a histogram) with labels below.
 type columnChart struct {
+	Class   string // the columns' colour, a class of app.css
 	Columns []column
 	Base    float64 // the baseline's y
 	Height  float64
@@ -108,8 +109,8 @@ const (
 	columnSpan = 140 // the tallest column
 )
 
-func newColumnChart(labels []string, values []int) columnChart {
-	c := columnChart{Base: columnTop + columnSpan, Height: columnTop + columnSpan + 24}
+func newColumnChart(labels []string, values []int, class string) columnChart {
+	c := columnChart{Class: class, Base: columnTop + columnSpan, Height: columnTop + columnSpan + 24}
 	top := 1
 	for _, v := range values {
 		top = max(top, v)

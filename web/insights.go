@@ -25,6 +25,7 @@ type insightsView struct {
 	BottomUp   *gauge
 	Balance    pairChart
 	Reach      columnChart
+	Latency    columnChart
 	Percentile marker
 }
 
@@ -95,7 +96,12 @@ func (v *insightsView) draw() {
 	for _, b := range v.Org.ReachDistribution {
 		labels, counts = append(labels, bucketLabel(b)), append(counts, b.People)
 	}
-	v.Reach = newColumnChart(labels, counts)
+	v.Reach = newColumnChart(labels, counts, "bar-follow")
+	labels, counts = nil, nil
+	for _, b := range v.Org.LatencyDistribution {
+		labels, counts = append(labels, latencyLabel(b.UpTo)), append(counts, b.Decisions)
+	}
+	v.Latency = newColumnChart(labels, counts, "bar-mgmt")
 	v.Percentile = newMarker(v.Mine.InfluencePercentile)
 }
 
@@ -116,6 +122,24 @@ func bucketLabel(b influence.ReachBucket) string {
 		return fmt.Sprint(b.Min)
 	}
 	return fmt.Sprintf("%d–%d", b.Min, *b.Max)
+}
+
+// latencyLabel names a latency bucket by its upper bound: "≤ 1 h", or
+// "longer" for the open one.
+func latencyLabel(upTo *int) string {
+	if upTo == nil {
+		return "longer"
+	}
+	switch d := time.Duration(*upTo) * time.Second; {
+	case d < 24*time.Hour:
+		return fmt.Sprintf("≤ %d h", int(d.Hours()))
+	case d == 7*24*time.Hour:
+		return "≤ 1 week"
+	case d == 24*time.Hour:
+		return "≤ 1 day"
+	default:
+		return fmt.Sprintf("≤ %d days", int(d.Hours())/24)
+	}
 }
 
 // share writes a share as a whole percentage, or a dash when unknown.

@@ -36,6 +36,7 @@ func TestInsightsDrawsChartsWithTextAlternatives(t *testing.T) {
 		"The funnel as a table", "People by reach as a table", "The balance as a table",
 		"fewer than 5 people wrote the proposals adopted", // one author's adoption: the index is hidden
 		"shown to admins only",                            // members see no names
+		"fewer than 5 people have made decisions",         // one manager decided: latency hidden
 		"Journeys that need leadership",
 	} {
 		if !strings.Contains(body, want) {
