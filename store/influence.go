@@ -234,7 +234,7 @@ func (db *DB) influenceInput(ctx context.Context) (influence.Org, error) {
 			return o, err
 		}
 	}
-	if err := db.journeyPeople(tx, ctx, &o); err != nil {
+	if err := journeyPeople(ctx, tx, &o); err != nil {
 		return o, err
 	}
 	o.DoubtThreshold, err = doubtThreshold(txReader{ctx, tx})
@@ -243,7 +243,7 @@ func (db *DB) influenceInput(ctx context.Context) (influence.Org, error) {
 
 // journeyPeople adds to each journey who adopted it (the decider of the
 // first decision that names it) and its named drivers.
-func (db *DB) journeyPeople(tx *sql.Tx, ctx context.Context, o *influence.Org) error {
+func journeyPeople(ctx context.Context, tx *sql.Tx, o *influence.Org) error {
 	byJourney := make(map[wayfare.ID]int, len(o.Journeys))
 	for i, j := range o.Journeys {
 		byJourney[j.ID] = i
@@ -341,12 +341,12 @@ func (db *DB) InfluencePerson(ctx context.Context, id wayfare.ID) (*influence.Pe
 // InfluenceTop returns the n people of highest influence rank with their
 // names, to those who may see everyone's figures.
 func (db *DB) InfluenceTop(ctx context.Context, n int) ([]influence.Ranked, error) {
-	policy, err := db.InfluencePolicy(ctx)
-	if err != nil {
-		return nil, err
-	}
 	a := wayfare.ActorFrom(ctx)
 	if err := influence.MaySeeOrg(a); err != nil {
+		return nil, err
+	}
+	policy, err := db.InfluencePolicy(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if !influence.MaySeeEveryone(a, policy) {
