@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
@@ -24,6 +25,7 @@ type Services interface {
 	management.Service
 	management.JourneyService
 	ledger.Service
+	influence.Service
 	// Authenticate returns the actor a bearer token stands for.
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 	// Version changes after every commit.
