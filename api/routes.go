@@ -56,5 +56,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/acts", s.listActs)
 	s.handle("GET /api/v1/events", s.events)
 
+	s.handle("GET /api/v1/influence/org", s.influenceOrg)
+	s.handle("GET /api/v1/influence/people/{id}", s.influencePerson)
+
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) error { return errNoRoute })
 }

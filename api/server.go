@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
@@ -26,6 +27,7 @@ type Services interface {
 	management.SessionService
 	management.RoundService
 	ledger.Service
+	influence.Service
 	// Authenticate returns the actor a bearer token stands for.
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 	// Version changes after every commit.

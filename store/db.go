@@ -37,6 +37,9 @@ type Config struct {
 	Now func() time.Time
 	// Readers is the size of the read pool; 0 picks one from the CPUs.
 	Readers int
+	// InfluenceEvery is how often, at most, the influence figures are
+	// recomputed while the data changes; 0 means DefaultInfluenceEvery.
+	InfluenceEvery time.Duration
 	// Synchronous is the SQLite synchronous mode: "NORMAL" (default,
 	// survives a process crash) or "FULL" (also survives power loss).
 	Synchronous string
@@ -79,6 +82,8 @@ type DB struct {
 
 	walLong atomic.Bool // the WAL needs a restart; the writer does it
 
+	influence influenceCache // the influence figures, recomputed in the background
+
 	tokens   sync.Map // token hash (string) → wayfare.Actor
 	sessions sync.Map // session token → session
 	stats    Stats
@@ -115,6 +120,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	if db.now == nil {
 		db.now = time.Now
+	}
+	db.influence.every = cfg.InfluenceEvery
+	if db.influence.every <= 0 {
+		db.influence.every = DefaultInfluenceEvery
 	}
 	sync := cfg.Synchronous
 	if sync == "" {
@@ -166,6 +175,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() { close(db.closing) })
 	db.done.Wait()
+	db.influence.close()
 	var errs []error
 	if db.ckpt != nil {
 		_, err := db.ckpt.Exec("PRAGMA wal_checkpoint(TRUNCATE)")

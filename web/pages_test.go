@@ -82,7 +82,7 @@ func TestEveryPageRenders(t *testing.T) {
 		{"/acts", "Ledger"},
 		{"/acts?function=management", "decision made"},
 		{"/search?q=written", "Written decisions"},
-		{"/insights", "by function"},
+		{"/insights", "From pitch to arrival"},
 	}
 	for _, p := range pages {
 		res, body := b.get(p.path)

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,11 @@ func parseTemplates(a *assets) (*templates, error) {
 		"date":        func(t time.Time) string { return t.Format("2 Jan 2006") },
 		"datetime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"pct":         pct,
+		"share":       share,
+		"fixed":       fixed,
+		"duration":    duration,
+		"rank":        func(f float64) string { return fmt.Sprintf("%.4f", f) },
+		"n":           func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 		"origin":      originText,
 		"plural":      plural,
 		"label":       label,

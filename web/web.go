@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
@@ -29,6 +30,7 @@ type Services interface {
 	management.SessionService
 	management.RoundService
 	ledger.Service
+	influence.Service
 	Hub() *ledger.Hub
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	SessionStanding(ctx context.Context, groupID, facilitatorID wayfare.ID) (management.Standing, error)

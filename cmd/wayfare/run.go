@@ -25,6 +25,9 @@ Usage:
   wayfare token create --data DIR --email E
   wayfare migrate --data DIR
   wayfare backup  --data DIR --out FILE
+  wayfare analytics rebuild --data DIR
+  wayfare analytics share on|off --data DIR
+  wayfare report  --data DIR [--top N]
   wayfare version
 
 Flags may also come from the environment: WAYFARE_DATA, WAYFARE_ADDR.
@@ -65,6 +68,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.migrate(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
+	case "analytics":
+		return e.analytics(ctx, rest)
+	case "report":
+		return e.report(ctx, rest)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "wayfare", Version)
 		return nil

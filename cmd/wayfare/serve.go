@@ -66,6 +66,7 @@ func (e *env) listen(ctx context.Context, db *store.DB, addr string, ready func(
 		BaseContext:       func(net.Listener) context.Context { return streams },
 	}
 	srv.RegisterOnShutdown(stopStreams)
+	db.WarmInfluence()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	ready("http://" + ln.Addr().String())

@@ -105,6 +105,7 @@ func (s *suite) pageCases(t *testing.T) []pageCase {
 		{"acts", emailEngineer, "/acts", 200},
 		{"search", emailEngineer, "/search?q=postmortems", 200},
 		{"insights", emailEngineer, "/insights", 200},
+		{"insights-admin", emailAdmin, "/insights", 200},
 		{"error-404", emailEngineer, "/no-such-page", 404},
 	}
 }
