@@ -87,6 +87,7 @@ func jsonType(goType string) string {
 		return "a number"
 	case goType == "string", strings.HasSuffix(goType, ".Kind"), strings.HasSuffix(goType, "Status"),
 		strings.HasSuffix(goType, ".Outcome"), strings.HasSuffix(goType, ".Method"), strings.HasSuffix(goType, ".Role"),
+		strings.HasSuffix(goType, ".Phase"), strings.HasSuffix(goType, ".RoundMethod"), strings.HasSuffix(goType, ".Choice"),
 		strings.HasSuffix(goType, ".Confidence"), strings.HasSuffix(goType, "EvidenceKind"):
 		return "a string"
 	case goType == "bool":

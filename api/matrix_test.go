@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/management"
 )
 
 // roles are the columns of the authorization matrix.
@@ -34,6 +36,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 	newPitch := `{"group_id":"{T}","kind":"proposal","title":"Smaller batches","status_quo":"Big releases.","better_way":"Small ones.","tickets_wanted":2}`
+	inPhase := func(p management.Phase) func(f *fixture, _ string) {
+		return func(f *fixture, _ string) { f.session(p, false) }
+	}
+	round := func(f *fixture, _ string) { f.round(management.VoteRound) }
+	closesAt := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
 	rows := []row{
 		{"POST", "/api/v1/people", `{"name":"New","email":"new@example.test"}`, nil, "201 403 403 403 403 403 401"},
 		{"GET", "/api/v1/people", "", nil, "200 200 200 200 200 200 401"},
@@ -64,6 +71,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/v1/journeys/{J}/reconfirm", "", nil, "403 403 403 403 200 403 401"},
 		{"DELETE", "/api/v1/journeys/{J}/riders/me", "", nil, "403 403 403 403 204 403 401"},
 		{"POST", "/api/v1/journeys/{J}/repitches", `{"message":"Look how far we are."}`, nil, "201 201 201 201 201 201 401"},
+		{"POST", "/api/v1/pitches/{P}/rounds", `{"method":"vote","closes_at":"` + closesAt + `"}`, nil, "403 201 403 403 403 403 401"},
+		{"GET", "/api/v1/rounds/{ROUND}", "", round, "200 200 200 200 200 200 401"},
+		{"POST", "/api/v1/rounds/{ROUND}/responses", `{"choice":"adopt"}`, round, "403 201 403 403 201 403 401"},
+		{"POST", "/api/v1/rounds/{ROUND}/close", `{"rationale":"The vote is in."}`, round, "403 201 403 403 403 403 401"},
+		{"POST", "/api/v1/sessions", `{"group_id":"{T}","prompt":"How do we demo?","votes_per_person":3}`, nil, "403 201 403 403 403 403 401"},
+		{"GET", "/api/v1/sessions", "", inPhase(management.Ideas), "200 200 200 200 200 200 401"},
+		{"GET", "/api/v1/sessions/{SESSION}", "", inPhase(management.Ideas), "200 200 200 200 200 200 401"},
+		{"POST", "/api/v1/sessions/{SESSION}/phase", `{"phase":"clusters"}`, inPhase(management.Ideas), "403 200 403 403 403 403 401"},
+		{"POST", "/api/v1/sessions/{SESSION}/ideas", `{"text":"Demo on Fridays"}`, inPhase(management.Ideas), "403 201 403 403 201 403 401"},
+		{"POST", "/api/v1/sessions/{SESSION}/clusters", `{"title":"Rhythm","idea_ids":["{IDEA}"]}`, inPhase(management.Clusters), "403 201 403 403 403 403 401"},
+		{"POST", "/api/v1/sessions/{SESSION}/votes", `{"idea_id":"{IDEA}"}`, inPhase(management.Votes), "403 201 403 403 201 403 401"},
+		{"POST", "/api/v1/sessions/{SESSION}/ideas/{IDEA}/pitch", `{"status_quo":"No demos.","better_way":"Weekly demos."}`, inPhase(management.Results), "403 403 403 403 201 403 401"},
 		{"GET", "/api/v1/acts", "", nil, "200 200 200 200 200 200 401"},
 		{"GET", "/api/v1/influence/org", "", nil, "200 200 200 200 200 200 401"},
 		{"GET", "/api/v1/influence/people/{member}", "", nil, "200 403 403 403 200 403 401"},

@@ -39,6 +39,20 @@ func (s *Server) routes() {
 	s.handle("DELETE /api/v1/journeys/{id}/riders/me", s.leave)
 	s.handle("POST /api/v1/journeys/{id}/repitches", s.repitch)
 
+	s.handle("POST /api/v1/pitches/{id}/rounds", s.openRound)
+	s.handle("GET /api/v1/rounds/{id}", s.getRound)
+	s.handle("POST /api/v1/rounds/{id}/responses", s.respond)
+	s.handle("POST /api/v1/rounds/{id}/close", s.closeRound)
+
+	s.handle("POST /api/v1/sessions", s.openSession)
+	s.handle("GET /api/v1/sessions", s.listSessions)
+	s.handle("GET /api/v1/sessions/{id}", s.getSession)
+	s.handle("POST /api/v1/sessions/{id}/phase", s.movePhase)
+	s.handle("POST /api/v1/sessions/{id}/ideas", s.postIdea)
+	s.handle("POST /api/v1/sessions/{id}/clusters", s.makeCluster)
+	s.handle("POST /api/v1/sessions/{id}/votes", s.castVote)
+	s.handle("POST /api/v1/sessions/{id}/ideas/{idea_id}/pitch", s.pitchIdea)
+
 	s.handle("GET /api/v1/acts", s.listActs)
 	s.handle("GET /api/v1/events", s.events)
 

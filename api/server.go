@@ -24,6 +24,8 @@ type Services interface {
 	leadership.Service
 	management.Service
 	management.JourneyService
+	management.SessionService
+	management.RoundService
 	ledger.Service
 	influence.Service
 	// Authenticate returns the actor a bearer token stands for.

@@ -2,7 +2,8 @@
 // few hundred people over five levels, its departments, teams and
 // communities, and six months of history — pitches and examples from every
 // level, tickets, decisions of every outcome and method, journeys with
-// drivers, stops, check-ins, doubts and re-pitches.
+// drivers, stops, check-ins, doubts and re-pitches, and in the last days
+// facilitated sessions and decision rounds.
 //
 // Everything is written through the store's services, on behalf of the
 // people who would act, so every rule applies and every act lands in the
@@ -97,6 +98,7 @@ func Generate(ctx context.Context, db *store.DB, opts Options) (*Result, error) 
 	for _, p := range pl.pitches {
 		play.schedulePitch(p)
 	}
+	play.scheduleFacilitation(pl.o)
 	if err := play.play(ctx); err != nil {
 		return nil, err
 	}

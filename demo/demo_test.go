@@ -423,3 +423,35 @@ func TestGenerateRefuses(t *testing.T) {
 		t.Errorf("Generate on a store that does not read the clock: %v", err)
 	}
 }
+
+func TestFacilitation(t *testing.T) {
+	g := org(t)
+	ctx := sys()
+	sessions, err := g.db.ListSessions(ctx, management.SessionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phases, anonymous, pitched := map[management.Phase]bool{}, false, 0
+	for _, s := range sessions {
+		phases[s.Phase] = true
+		anonymous = anonymous || s.Anonymous
+		d, err := g.db.Session(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range d.Ideas {
+			if i.PitchID != nil {
+				pitched++
+			}
+		}
+	}
+	if len(sessions) != 3 || !anonymous || !phases[management.Votes] || !phases[management.Results] || pitched != 2 {
+		t.Fatalf("%d sessions in %v, anonymous %v, %d ideas pitched", len(sessions), phases, anonymous, pitched)
+	}
+	for verb, want := range map[string]int{ledger.RoundOpened: 2, ledger.RoundClosed: 1, ledger.ResponseGiven: 7} {
+		acts, err := g.db.Acts(ctx, ledger.Filter{Verb: verb})
+		if err != nil || len(acts) != want {
+			t.Errorf("%s: %d acts, want %d (%v)", verb, len(acts), want, err)
+		}
+	}
+}

@@ -22,6 +22,7 @@ func Compute(o Org, now time.Time) *Snapshot {
 	first := FirstDecisions(o.Pitches, o.Decisions)
 	rates := AdoptionRates(o.Pitches, first)
 	driving := DrivingOf(o.Journeys)
+	facilitated := FacilitatedBy(o.Sessions)
 	made := map[wayfare.ID]int{}
 	for _, d := range o.Decisions {
 		made[d.DeciderID]++
@@ -45,6 +46,7 @@ func Compute(o Org, now time.Time) *Snapshot {
 		f.InfluenceRank, f.InfluencePercentile = rank[id], pct[id]
 		f.DecisionsMade, f.DecisionLatency = made[id], LatencyOf(latencies[id])
 		f.JourneysDriven, f.ArrivalRate = d.Journeys, d.ArrivalRate()
+		f.SessionsFacilitated = facilitated[id]
 		reaches = append(reaches, r.Followers)
 	}
 	s.Org = OrgFigures{

@@ -27,6 +27,7 @@ type Org struct {
 	Follows   []Follow
 	Decisions []Decision // in the order they were made
 	Journeys  []Journey
+	Sessions  []Session
 	Acts      []ActCount
 	// DoubtThreshold is the share of riders, in percent, whose open
 	// doubts flag a journey as needing leadership.
@@ -79,6 +80,12 @@ type Journey struct {
 	OpenDoubts  int
 	AdoptedBy   wayfare.ID   // who made the decision that created it
 	Drivers     []wayfare.ID // named drivers
+}
+
+// Session is what the facilitation figure needs of a facilitated session.
+type Session struct {
+	ID, FacilitatorID wayfare.ID
+	Phase             management.Phase
 }
 
 // ActCount counts one person's acts of one function in the ledger.

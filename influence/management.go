@@ -125,3 +125,16 @@ func LatencyDistribution(seconds []float64) []LatencyBucket {
 	}
 	return out
 }
+
+// FacilitatedBy counts sessions per facilitator: the manager who opened a
+// session or the person that manager named, once the session has gone past
+// collecting ideas (a session opened and left is not yet facilitated).
+func FacilitatedBy(sessions []Session) map[wayfare.ID]int {
+	out := map[wayfare.ID]int{}
+	for _, s := range sessions {
+		if s.FacilitatorID != 0 && s.Phase.Valid() && s.Phase != management.Ideas {
+			out[s.FacilitatorID]++
+		}
+	}
+	return out
+}

@@ -55,6 +55,18 @@ func TestDrivingOf(t *testing.T) {
 	}
 }
 
+func TestFacilitatedBy(t *testing.T) {
+	got := FacilitatedBy([]Session{
+		{ID: 1, FacilitatorID: 7, Phase: management.Results},
+		{ID: 2, FacilitatorID: 7, Phase: management.Votes},
+		{ID: 3, FacilitatorID: 7, Phase: management.Ideas}, // opened, not yet run
+		{ID: 4, FacilitatorID: 8, Phase: management.Closed},
+	})
+	if len(got) != 2 || got[7] != 2 || got[8] != 1 {
+		t.Errorf("FacilitatedBy = %v", got)
+	}
+}
+
 func TestFunnelAdoptionAndBottomUp(t *testing.T) {
 	p := func(id, author wayfare.ID, kind leadership.Kind, s leadership.Status, o people.Relation, ready bool) Pitch {
 		return Pitch{ID: id, AuthorID: author, Kind: kind, Status: s, Origin: o, Ready: ready}

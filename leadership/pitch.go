@@ -66,6 +66,7 @@ type Pitch struct {
 	DecisionID       *wayfare.ID   `json:"decision_id,omitempty"`
 	JourneyID        *wayfare.ID   `json:"journey_id,omitempty"`
 	MergedInto       *wayfare.ID   `json:"merged_into,omitempty"`
+	SessionID        *wayfare.ID   `json:"session_id,omitempty"` // the session whose idea it grew from
 	CreatedAt        time.Time     `json:"created_at"`
 }
 

@@ -23,6 +23,9 @@ func TestEveryVerbDeclaresItsFunction(t *testing.T) {
 		PitchPublished: wayfare.Leadership, RepitchPosted: wayfare.Leadership, ExamplePosted: wayfare.Leadership,
 		TicketBought: wayfare.Follower, DoubtRaised: wayfare.Follower,
 		DecisionMade: wayfare.Management, CheckinPosted: wayfare.Management, JourneyDeparted: wayfare.Management,
+		SessionOpened: wayfare.Management, SessionMoved: wayfare.Management, ClusterMade: wayfare.Management,
+		IdeaPosted: wayfare.Follower, VoteCast: wayfare.Follower,
+		RoundOpened: wayfare.Management, RoundClosed: wayfare.Management, ResponseGiven: wayfare.Follower,
 	}
 	for v, f := range want {
 		if got, _ := FunctionOf(v); got != f {

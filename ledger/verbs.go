@@ -32,6 +32,14 @@ const (
 	RiderReconfirm  = "rider.reconfirmed"
 	RiderLeft       = "rider.left"
 	RepitchPosted   = "repitch.posted"
+	SessionOpened   = "session.opened"
+	SessionMoved    = "session.moved"
+	IdeaPosted      = "idea.posted"
+	ClusterMade     = "cluster.made"
+	VoteCast        = "vote.cast"
+	RoundOpened     = "round.opened"
+	ResponseGiven   = "response.given"
+	RoundClosed     = "round.closed"
 )
 
 // functions maps each verb to the function its act serves. It is the one
@@ -58,6 +66,17 @@ var functions = map[string]wayfare.Function{
 	JourneyArrived:  wayfare.Management,
 	JourneyAbandon:  wayfare.Management,
 	CheckinPosted:   wayfare.Management,
+	// Facilitation is management; contributing to a session is the
+	// follower's act, and an idea turned into a pitch is pitch.published.
+	SessionOpened: wayfare.Management,
+	SessionMoved:  wayfare.Management,
+	ClusterMade:   wayfare.Management,
+	IdeaPosted:    wayfare.Follower,
+	VoteCast:      wayfare.Follower,
+	// A decision round is management; a member's answer is the follower's.
+	RoundOpened:   wayfare.Management,
+	RoundClosed:   wayfare.Management,
+	ResponseGiven: wayfare.Follower,
 }
 
 // FunctionOf returns the function of a verb; ok is false for an unknown verb.

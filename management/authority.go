@@ -1,6 +1,7 @@
 // Package management holds the acts that decide and facilitate: decisions
-// on pitches, and the journeys that adopted pitches become, with their
-// drivers, stops, check-ins and the riders' doubts. Only management of the
+// on pitches, decision rounds that gather the group's advice, consent or
+// votes, the journeys that adopted pitches become, with their drivers,
+// stops, check-ins and the riders' doubts, and facilitated sessions. Only management of the
 // target group may do these (rule 3).
 package management
 
@@ -12,6 +13,10 @@ type Standing struct {
 	Actor   wayfare.Actor
 	Manager bool // manager of the group or of an ancestor group
 	Driver  bool // a named driver of the journey at stake
+	// Facilitator is the named facilitator of the session at stake.
+	Facilitator bool
+	// Member is a membership in the group or in a group below it.
+	Member bool
 }
 
 // Rule names used in errors.

@@ -43,6 +43,7 @@ type Decision struct {
 	MergeInto  *wayfare.ID `json:"merge_into,omitempty"`
 	Supersedes *wayfare.ID `json:"supersedes,omitempty"`
 	JourneyID  *wayfare.ID `json:"journey_id,omitempty"`
+	RoundID    *wayfare.ID `json:"round_id,omitempty"` // the round whose answers it weighed
 	CreatedAt  time.Time   `json:"created_at"`
 }
 

@@ -163,3 +163,17 @@ func (tx *Tx) standing(groupID, journeyID wayfare.ID) (management.Standing, erro
 	manages := func(p, g wayfare.ID) (bool, error) { return isManager(tx, p, g) }
 	return standingOf(tx, manages, tx.actor, groupID, journeyID)
 }
+
+// SessionStanding returns the actor's standing towards a session's group:
+// manager (of it or above), the session's facilitator, member (of it or
+// below). Pages ask it to offer the controls rules 3 and the membership
+// rule allow (management.CanFacilitate, CanContribute).
+func (db *DB) SessionStanding(ctx context.Context, groupID, facilitatorID wayfare.ID) (management.Standing, error) {
+	s, err := db.Standing(ctx, groupID, 0)
+	if err != nil || s.Actor.PersonID == 0 {
+		return s, err
+	}
+	s.Facilitator = facilitatorID == s.Actor.PersonID
+	s.Member, err = isMember(reader{ctx, db}, s.Actor.PersonID, groupID)
+	return s, err
+}

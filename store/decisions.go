@@ -24,13 +24,15 @@ func (db *DB) Decide(ctx context.Context, pitchID wayfare.ID, in management.NewD
 	var d *management.Decision
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
-		d, err = tx.decide(pitchID, in)
+		d, err = tx.decide(pitchID, in, nil)
 		return err
 	})
 	return d, err
 }
 
-func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision) (*management.Decision, error) {
+// decide records a decision; roundID names the round whose answers it
+// weighed, when a round's close records it.
+func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision, roundID *wayfare.ID) (*management.Decision, error) {
 	p, err := tx.pitchState(pitchID)
 	if err != nil {
 		return nil, err
@@ -48,7 +50,8 @@ func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision) (*management
 		return nil, err
 	}
 	d := &management.Decision{PitchID: pitchID, DeciderID: tx.actor.PersonID, Outcome: in.Outcome, Method: in.Method,
-		Rationale: in.Rationale, RevisitOn: in.RevisitOn, MergeInto: in.MergeInto, Supersedes: in.Supersedes, CreatedAt: tx.now}
+		Rationale: in.Rationale, RevisitOn: in.RevisitOn, MergeInto: in.MergeInto, Supersedes: in.Supersedes, RoundID: roundID,
+		CreatedAt: tx.now}
 	status := leadership.Status(map[management.Outcome]string{management.Adopt: "adopted", management.Decline: "declined",
 		management.Defer: "deferred", management.Merge: "merged"}[in.Outcome])
 	journeyLive := p.journeyID != nil && !management.JourneyStatus(p.journeyStatus).Over()
@@ -71,8 +74,9 @@ func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision) (*management
 		}
 	}
 	d.ID, err = tx.insert(`INSERT INTO decisions (pitch_id, decider_id, outcome, method, rationale, revisit_on, merge_into,
-		supersedes, journey_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, pitchID, d.DeciderID, string(d.Outcome),
-		string(d.Method), d.Rationale, d.RevisitOn, nullID(d.MergeInto), nullID(d.Supersedes), nullID(d.JourneyID), micros(tx.now))
+		supersedes, journey_id, round_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, pitchID, d.DeciderID,
+		string(d.Outcome), string(d.Method), d.Rationale, d.RevisitOn, nullID(d.MergeInto), nullID(d.Supersedes),
+		nullID(d.JourneyID), nullID(roundID), micros(tx.now))
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +85,12 @@ func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision) (*management
 		return nil, err
 	}
 	tx.touch(pitchID)
-	return d, tx.act(ledger.DecisionMade, "pitch", pitchID, p.groupID, map[string]any{"decision_id": d.ID,
-		"outcome": d.Outcome, "method": d.Method, "supersedes": d.Supersedes, "journey_id": d.JourneyID})
+	payload := map[string]any{"decision_id": d.ID, "outcome": d.Outcome, "method": d.Method, "supersedes": d.Supersedes,
+		"journey_id": d.JourneyID}
+	if roundID != nil {
+		payload["round_id"] = roundID
+	}
+	return d, tx.act(ledger.DecisionMade, "pitch", pitchID, p.groupID, payload)
 }
 
 // createJourney turns an adopted pitch into a journey whose riders are the
@@ -170,7 +178,7 @@ func (tx *Tx) merge(from *pitchState, into wayfare.ID) error {
 // Decisions lists a pitch's decisions, newest first; see management.Service.
 func (db *DB) Decisions(ctx context.Context, pitchID wayfare.ID) ([]*management.Decision, error) {
 	rows, err := db.readQuery(ctx, `SELECT id, pitch_id, decider_id, outcome, method, rationale, revisit_on,
-		merge_into, supersedes, journey_id, created_at FROM decisions WHERE pitch_id = ? ORDER BY id DESC`, pitchID)
+		merge_into, supersedes, journey_id, round_id, created_at FROM decisions WHERE pitch_id = ? ORDER BY id DESC`, pitchID)
 	if err != nil {
 		return nil, err
 	}
@@ -178,13 +186,14 @@ func (db *DB) Decisions(ctx context.Context, pitchID wayfare.ID) ([]*management.
 	out := []*management.Decision{}
 	for rows.Next() {
 		var d management.Decision
-		var merge, sup, journey sql.NullInt64
+		var merge, sup, journey, round sql.NullInt64
 		var created int64
 		if err := rows.Scan(&d.ID, &d.PitchID, &d.DeciderID, &d.Outcome, &d.Method, &d.Rationale, &d.RevisitOn,
-			&merge, &sup, &journey, &created); err != nil {
+			&merge, &sup, &journey, &round, &created); err != nil {
 			return nil, err
 		}
 		d.MergeInto, d.Supersedes, d.JourneyID, d.CreatedAt = idPtr(merge), idPtr(sup), idPtr(journey), fromMicros(created)
+		d.RoundID = idPtr(round)
 		out = append(out, &d)
 	}
 	return out, rows.Err()

@@ -221,6 +221,12 @@ func (db *DB) influenceInput(ctx context.Context) (influence.Org, error) {
 			o.Journeys = append(o.Journeys, j)
 			return err
 		}},
+		{`SELECT id, facilitator_id, phase FROM facilitation_sessions ORDER BY id`, func(r *sql.Rows) error {
+			var x influence.Session
+			err := r.Scan(&x.ID, &x.FacilitatorID, &x.Phase)
+			o.Sessions = append(o.Sessions, x)
+			return err
+		}},
 		{`SELECT person_id, function, count(*) FROM acts
 			WHERE function IN ('leadership', 'management') GROUP BY function, person_id`, func(r *sql.Rows) error {
 			var a influence.ActCount

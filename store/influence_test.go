@@ -9,6 +9,7 @@ import (
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
 )
@@ -115,4 +116,42 @@ func TestWarmInfluenceThenClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.WarmInfluence() // after closing: does nothing
+}
+
+// TestSessionsFacilitated: a session counts for its facilitator once it
+// has gone past collecting ideas.
+func TestSessionsFacilitated(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	sys := wayfare.WithActor(ctx, wayfare.Actor{System: true})
+	g, err := db.CreateGroup(sys, people.NewGroup{Name: "Team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := db.CreatePerson(sys, people.NewPerson{Name: "M", Email: "m@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetRole(sys, g.ID, mgr.ID, people.Manager); err != nil {
+		t.Fatal(err)
+	}
+	as := wayfare.WithActor(ctx, wayfare.Actor{PersonID: mgr.ID})
+	for _, move := range []bool{true, false} {
+		s, err := db.OpenSession(as, management.NewSession{GroupID: g.ID, Prompt: "Ideas?", VotesPerPerson: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if move {
+			if _, err := db.MovePhase(as, s.ID, management.Votes); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f, err := db.RebuildInfluence(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.People[mgr.ID].SessionsFacilitated; got != 1 {
+		t.Fatalf("sessions facilitated = %d, want 1", got)
+	}
 }

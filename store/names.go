@@ -15,10 +15,11 @@ var nameColumns = map[string]string{
 	"group":   "SELECT id, name FROM groups",
 	"pitch":   "SELECT id, title FROM pitches",
 	"journey": "SELECT id, title FROM journeys",
+	"session": "SELECT id, prompt FROM facilitation_sessions",
 }
 
 // Names returns the display names of things of one kind ("person",
-// "group", "pitch" or "journey") by id, in one query: what pages need to
+// "group", "pitch", "journey" or "session") by id, in one query: what pages need to
 // show acts and people by name. Unknown ids are left out.
 func (db *DB) Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error) {
 	q, ok := nameColumns[kind]

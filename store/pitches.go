@@ -34,6 +34,12 @@ func (db *DB) Publish(ctx context.Context, in leadership.NewPitch) (*leadership.
 }
 
 func (tx *Tx) publish(in leadership.NewPitch) (*leadership.Pitch, error) {
+	return tx.publishFrom(in, nil)
+}
+
+// publishFrom publishes a pitch, linked to the session it grew from when
+// sessionID is set.
+func (tx *Tx) publishFrom(in leadership.NewPitch, sessionID *wayfare.ID) (*leadership.Pitch, error) {
 	var ok bool
 	if err := tx.row(`SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?)`, in.GroupID).Scan(&ok); err != nil {
 		return nil, err
@@ -50,9 +56,9 @@ func (tx *Tx) publish(in leadership.NewPitch) (*leadership.Pitch, error) {
 		status = leadership.Showing
 	}
 	id, err := tx.insert(`INSERT INTO pitches (group_id, author_id, kind, title, status_quo, better_way, tickets_wanted,
-		sales_close, status, origin_relation, origin_levels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sales_close, status, origin_relation, origin_levels, session_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.GroupID, tx.actor.PersonID, string(in.Kind), in.Title, in.StatusQuo, in.BetterWay, in.TicketsWanted,
-		nullMicros(in.SalesClose), string(status), string(origin.Relation), origin.Levels, micros(tx.now))
+		nullMicros(in.SalesClose), string(status), string(origin.Relation), origin.Levels, nullID(sessionID), micros(tx.now))
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +73,11 @@ func (tx *Tx) publish(in leadership.NewPitch) (*leadership.Pitch, error) {
 	if in.Kind == leadership.Example {
 		verb = ledger.ExamplePosted
 	}
-	if err := tx.act(verb, "pitch", id, in.GroupID, map[string]any{
-		"title": in.Title, "kind": in.Kind, "origin": origin, "evidence": len(in.Evidence)}); err != nil {
+	payload := map[string]any{"title": in.Title, "kind": in.Kind, "origin": origin, "evidence": len(in.Evidence)}
+	if sessionID != nil {
+		payload["session_id"] = sessionID
+	}
+	if err := tx.act(verb, "pitch", id, in.GroupID, payload); err != nil {
 		return nil, err
 	}
 	if in.Evidence == nil {
@@ -76,7 +85,7 @@ func (tx *Tx) publish(in leadership.NewPitch) (*leadership.Pitch, error) {
 	}
 	return &leadership.Pitch{ID: id, GroupID: in.GroupID, AuthorID: tx.actor.PersonID, Kind: in.Kind, Title: in.Title,
 		StatusQuo: in.StatusQuo, BetterWay: in.BetterWay, TicketsWanted: in.TicketsWanted, SalesClose: in.SalesClose,
-		Evidence: in.Evidence, Status: status, Origin: origin, CreatedAt: tx.now}, nil
+		Evidence: in.Evidence, Status: status, Origin: origin, SessionID: sessionID, CreatedAt: tx.now}, nil
 }
 
 func (tx *Tx) insertEvidence(column string, owner wayfare.ID, items []leadership.Evidence) error {
@@ -91,7 +100,7 @@ func (tx *Tx) insertEvidence(column string, owner wayfare.ID, items []leadership
 
 const pitchCols = `p.id, p.group_id, p.author_id, p.kind, p.title, p.status_quo, p.better_way, p.tickets_wanted,
 	p.sales_close, p.status, p.origin_relation, p.origin_levels, p.decision_id, p.journey_id, p.merged_into,
-	p.created_at, c.tickets_sold, ` + evidenceJSON
+	p.session_id, p.created_at, c.tickets_sold, ` + evidenceJSON
 
 // evidenceJSON reads a pitch's evidence, in order, as one JSON array, so
 // that a pitch is one statement to read.
@@ -102,17 +111,17 @@ const pitchFrom = ` FROM pitches p JOIN pitch_counters c ON c.pitch_id = p.id`
 
 func scanPitch(s interface{ Scan(...any) error }) (*leadership.Pitch, error) {
 	var p leadership.Pitch
-	var salesClose, decision, journey, merged sql.NullInt64
+	var salesClose, decision, journey, merged, session sql.NullInt64
 	var created int64
 	var evidence []byte
 	err := s.Scan(&p.ID, &p.GroupID, &p.AuthorID, &p.Kind, &p.Title, &p.StatusQuo, &p.BetterWay, &p.TicketsWanted,
-		&salesClose, &p.Status, &p.Origin.Relation, &p.Origin.Levels, &decision, &journey, &merged, &created, &p.TicketsSold,
-		&evidence)
+		&salesClose, &p.Status, &p.Origin.Relation, &p.Origin.Levels, &decision, &journey, &merged, &session, &created,
+		&p.TicketsSold, &evidence)
 	if err != nil {
 		return nil, err
 	}
 	p.SalesClose = timePtr(salesClose)
-	p.DecisionID, p.JourneyID, p.MergedInto = idPtr(decision), idPtr(journey), idPtr(merged)
+	p.DecisionID, p.JourneyID, p.MergedInto, p.SessionID = idPtr(decision), idPtr(journey), idPtr(merged), idPtr(session)
 	p.CreatedAt = fromMicros(created)
 	p.ReadyForDecision = leadership.Ready(p.Kind, p.Status, p.TicketsSold, p.TicketsWanted)
 	if err := json.Unmarshal(evidence, &p.Evidence); err != nil {

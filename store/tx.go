@@ -109,6 +109,12 @@ func (tx *Tx) insert(q string, args ...any) (wayfare.ID, error) {
 // act appends an act to the ledger in this transaction. The verb's
 // function comes from ledger.FunctionOf, the one place that declares it.
 func (tx *Tx) act(verb, subjectKind string, subjectID, groupID wayfare.ID, payload any) error {
+	return tx.actBy(tx.actor.PersonID, verb, subjectKind, subjectID, groupID, payload)
+}
+
+// actBy is act on behalf of a given person; 0 leaves the person out, as
+// for an idea posted to an anonymous session.
+func (tx *Tx) actBy(personID wayfare.ID, verb, subjectKind string, subjectID, groupID wayfare.ID, payload any) error {
 	f, ok := ledger.FunctionOf(verb)
 	if !ok {
 		return fmt.Errorf("store: unknown verb %q", verb)
@@ -121,7 +127,7 @@ func (tx *Tx) act(verb, subjectKind string, subjectID, groupID wayfare.ID, paylo
 		}
 		raw = b
 	}
-	a := &wayfare.Act{At: tx.now, PersonID: tx.actor.PersonID, Function: f, Verb: verb,
+	a := &wayfare.Act{At: tx.now, PersonID: personID, Function: f, Verb: verb,
 		SubjectKind: subjectKind, SubjectID: subjectID, GroupID: groupID, Payload: raw}
 	var pl, gid any
 	if raw != nil {

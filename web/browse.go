@@ -17,30 +17,49 @@ type groupView struct {
 	Parent   *people.Group
 	Pitches  []*leadership.Pitch
 	Journeys []*management.JourneySummary
+	Sessions []*management.Session
+	MayOpen  bool // rule 3: managers open sessions
+	Form     management.NewSession
 }
 
 func (s *Server) group(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	v, err := s.groupView(r)
 	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	g, err := s.svc.Group(ctx, id)
-	if err != nil {
-		return err
-	}
-	v := &groupView{base: base{Title: g.Name}, Group: g}
-	if g.ParentID != nil {
-		v.Parent, _ = s.svc.Group(ctx, *g.ParentID)
-	}
-	if v.Pitches, err = s.svc.Pitches(ctx, leadership.PitchFilter{GroupID: id, Page: wayfare.Page{Limit: 30}}); err != nil {
-		return err
-	}
-	if v.Journeys, err = s.svc.Journeys(ctx, management.JourneyFilter{GroupID: id, Page: wayfare.Page{Limit: 30}}); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "group", v)
 	return nil
+}
+
+func (s *Server) groupView(r *http.Request) (*groupView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	g, err := s.svc.Group(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &groupView{base: base{Title: g.Name}, Group: g, Form: management.NewSession{VotesPerPerson: 3}}
+	if g.ParentID != nil {
+		v.Parent, _ = s.svc.Group(ctx, *g.ParentID)
+	}
+	if v.Pitches, err = s.svc.Pitches(ctx, leadership.PitchFilter{GroupID: id, Page: wayfare.Page{Limit: 30}}); err != nil {
+		return nil, err
+	}
+	if v.Journeys, err = s.svc.Journeys(ctx, management.JourneyFilter{GroupID: id, Page: wayfare.Page{Limit: 30}}); err != nil {
+		return nil, err
+	}
+	if v.Sessions, err = s.svc.ListSessions(ctx, management.SessionFilter{GroupID: id, Page: wayfare.Page{Limit: 20}}); err != nil {
+		return nil, err
+	}
+	standing, err := s.svc.Standing(ctx, id, 0)
+	if err != nil {
+		return nil, err
+	}
+	v.MayOpen = management.CanDecide(standing) == nil
+	return v, nil
 }
 
 type personView struct {

@@ -20,9 +20,13 @@ type pitchView struct {
 	Group       *people.Group
 	Decisions   []decisionRow
 	Form        management.NewDecision
-	salesOpen   bool         // rule 5 allows purchases now
-	holders     []wayfare.ID // who holds a ticket, in the order of their ids
-	pitchViewer              // what depends on who reads the page
+	Rounds      []*management.Round
+	Round       *management.Round     // the round open, if any
+	Names       map[wayfare.ID]string // who opened and answered the rounds
+	ClosesOn    string                // the default close of a new round
+	salesOpen   bool                  // rule 5 allows purchases now
+	holders     []wayfare.ID          // who holds a ticket, in the order of their ids
+	pitchViewer                       // what depends on who reads the page
 }
 
 // pitchViewer is what a pitch page shows differently to each reader.
@@ -31,6 +35,13 @@ type pitchViewer struct {
 	MayBuy      bool // rule 5 allows the reader a purchase now
 	MayDecide   bool
 	MayWithdraw bool
+	// MayOpenRound, MayRespond and MayClose offer a round's forms to
+	// management, members of the group and the round's opener; Answered
+	// says the reader's answer to the open round stands.
+	MayOpenRound bool
+	MayRespond   bool
+	MayClose     bool
+	Answered     bool
 }
 
 type decisionRow struct {
@@ -132,7 +143,63 @@ func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, er
 		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: name})
 	}
 	v.Form = management.NewDecision{Outcome: management.Adopt, Method: management.Consultative}
-	return v, nil
+	return v, s.rounds(ctx, v)
+}
+
+// rounds reads the pitch's decision rounds and the names of those who
+// opened and answered them.
+func (s *Server) rounds(ctx context.Context, v *pitchView) error {
+	var err error
+	if v.Rounds, err = s.svc.Rounds(ctx, v.Pitch.ID); err != nil {
+		return err
+	}
+	v.Names = map[wayfare.ID]string{}
+	var ids []wayfare.ID
+	for _, x := range v.Rounds {
+		if x.Open {
+			v.Round = x
+		}
+		ids = append(ids, x.OpenerID)
+		for _, a := range x.Responses {
+			ids = append(ids, a.PersonID)
+		}
+	}
+	v.ClosesOn = time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := s.svc.Names(ctx, "person", ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		v.Names[id] = "someone"
+		if n, ok := found[id]; ok {
+			v.Names[id] = n
+		}
+	}
+	return nil
+}
+
+// roundViewer says what the reader may do with the pitch's rounds.
+func (s *Server) roundViewer(ctx context.Context, v *pitchView, out *pitchViewer) error {
+	st := v.Pitch.Status
+	out.MayOpenRound = out.MayDecide && v.Round == nil &&
+		(st == leadership.Selling || st == leadership.Deferred || st == leadership.Declined)
+	if v.Round == nil {
+		return nil
+	}
+	me := wayfare.ActorFrom(ctx).PersonID
+	out.MayClose = out.MayDecide && v.Round.OpenerID == me
+	for _, a := range v.Round.Responses {
+		out.Answered = out.Answered || a.PersonID == me
+	}
+	if v.Round.Accepting(time.Now()) != nil {
+		return nil
+	}
+	in, err := s.svc.SessionStanding(ctx, v.Pitch.GroupID, 0)
+	out.MayRespond = in.Member
+	return err
 }
 
 // pitchViewer reads what the page shows to the reader alone.
@@ -149,7 +216,7 @@ func (s *Server) pitchViewer(r *http.Request, v *pitchView) (pitchViewer, error)
 	out.MayDecide = p.Kind == leadership.Proposal && management.CanDecide(standing) == nil
 	out.MayWithdraw = wayfare.ActorFrom(ctx).PersonID == p.AuthorID &&
 		(p.Status == leadership.Selling || p.Status == leadership.Showing)
-	return out, nil
+	return out, s.roundViewer(ctx, v, &out)
 }
 
 func (s *Server) buy(w http.ResponseWriter, r *http.Request) error {

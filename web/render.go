@@ -224,6 +224,8 @@ func subjectPath(a *wayfare.Act) string {
 		return "/groups/" + a.SubjectID.String()
 	case "person":
 		return "/people/" + a.SubjectID.String()
+	case "session":
+		return "/sessions/" + a.SubjectID.String()
 	}
 	return "/acts"
 }

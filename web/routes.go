@@ -20,6 +20,9 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /pitches/{id}/refund", s.private(s.refund))
 	s.mux.Handle("POST /pitches/{id}/decision", s.private(s.decide))
 	s.mux.Handle("POST /pitches/{id}/withdraw", s.private(s.withdraw))
+	s.mux.Handle("POST /pitches/{id}/rounds", s.private(s.openRound))
+	s.mux.Handle("POST /pitches/{id}/rounds/{round}/responses", s.private(s.respond))
+	s.mux.Handle("POST /pitches/{id}/rounds/{round}/close", s.private(s.closeRound))
 
 	s.mux.Handle("GET /journeys/{id}", s.private(s.journey))
 	s.mux.Handle("POST /journeys/{id}/drivers", s.private(s.nameDriver))
@@ -33,7 +36,15 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /journeys/{id}/leave", s.private(s.leave))
 	s.mux.Handle("POST /journeys/{id}/repitches", s.private(s.repitch))
 
+	s.mux.Handle("GET /sessions/{id}", s.private(s.session))
+	s.mux.Handle("POST /sessions/{id}/phase", s.private(s.movePhase))
+	s.mux.Handle("POST /sessions/{id}/ideas", s.private(s.postIdea))
+	s.mux.Handle("POST /sessions/{id}/clusters", s.private(s.makeCluster))
+	s.mux.Handle("POST /sessions/{id}/votes", s.private(s.castVote))
+	s.mux.Handle("POST /sessions/{id}/ideas/{idea}/pitch", s.private(s.pitchIdea))
+
 	s.mux.Handle("GET /groups/{id}", s.private(s.group))
+	s.mux.Handle("POST /groups/{id}/sessions", s.private(s.openSession))
 	s.mux.Handle("GET /people/{id}", s.private(s.person))
 	s.mux.Handle("GET /acts", s.private(s.acts))
 	s.mux.Handle("GET /search", s.private(s.search))

@@ -27,10 +27,13 @@ type Services interface {
 	leadership.Service
 	management.Service
 	management.JourneyService
+	management.SessionService
+	management.RoundService
 	ledger.Service
 	influence.Service
 	Hub() *ledger.Hub
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
+	SessionStanding(ctx context.Context, groupID, facilitatorID wayfare.ID) (management.Standing, error)
 	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
 	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
 	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)

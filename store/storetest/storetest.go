@@ -33,6 +33,8 @@ type Store interface {
 	leadership.Service
 	management.Service
 	management.JourneyService
+	management.SessionService
+	management.RoundService
 	ledger.Service
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
@@ -74,6 +76,13 @@ var contract = []struct {
 	{"EmailsOnlyForAdmins", testEmailRedaction},
 	{"Tokens", testTokens},
 	{"PersonalLists", testPersonalLists},
+	{"SessionPhasesAndRules", testSessionPhases},
+	{"SessionAnonymousAuthors", testAnonymousSession},
+	{"SessionConcurrentVotes", testConcurrentVotes},
+	{"SessionIdeaBecomesPitch", testIdeaBecomesPitch},
+	{"RoundConsentObjectionDeclines", testConsentRound},
+	{"RoundVoteMajorityAdopts", testVoteRound},
+	{"RoundAdviceNeedsOutcome", testAdviceRound},
 }
 
 func system() context.Context {

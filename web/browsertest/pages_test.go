@@ -87,6 +87,7 @@ func (s *suite) pageCases(t *testing.T) []pageCase {
 		}
 		pitch, journey = ps.Items[0].ID, js.Items[0].ID
 	}
+	results, votes, roundPitch := s.sessionPages(t)
 	return []pageCase{
 		{"login", "", "/login", 200},
 		{"home", emailCEO, "/", 200},
@@ -95,7 +96,11 @@ func (s *suite) pageCases(t *testing.T) []pageCase {
 		{"pitch-new", emailEngineer, "/pitches/new", 200},
 		{"journey", emailCEO, "/journeys/" + journey, 200},
 		{"journey-rider", s.colleagues[0].Email, "/journeys/" + journey, 200},
+		{"pitch-round", emailManager, "/pitches/" + roundPitch, 200},
+		{"session", emailManager, "/sessions/" + results, 200},
+		{"session-votes", emailOther, "/sessions/" + votes, 200},
 		{"group", emailEngineer, "/groups/" + s.execGroup, 200},
+		{"group-manager", emailCEO, "/groups/" + s.execGroup, 200},
 		{"person", emailEngineer, "/people/" + s.byEmail[emailEngineer].ID, 200},
 		{"acts", emailEngineer, "/acts", 200},
 		{"search", emailEngineer, "/search?q=postmortems", 200},
@@ -103,6 +108,45 @@ func (s *suite) pageCases(t *testing.T) []pageCase {
 		{"insights-admin", emailAdmin, "/insights", 200},
 		{"error-404", emailEngineer, "/no-such-page", 404},
 	}
+}
+
+// sessionPages finds the demo's facilitated sessions: the one with
+// results (its facilitator sees the most of it), the anonymous one open
+// for dot votes, and the pitch that grew from an idea, with a round open.
+func (s *suite) sessionPages(t *testing.T) (results, votes, roundPitch string) {
+	var list struct {
+		Items []struct {
+			ID, Phase string
+			Anonymous bool
+		}
+	}
+	s.api(t, "/sessions?limit=50", &list)
+	for _, x := range list.Items {
+		switch {
+		case x.Phase == "results":
+			results = x.ID
+		case x.Phase == "votes" && x.Anonymous:
+			votes = x.ID
+		}
+	}
+	if results == "" || votes == "" {
+		t.Fatalf("the demo has no session with results or none in votes: %+v", list.Items)
+	}
+	var d struct {
+		Ideas []struct {
+			PitchID string `json:"pitch_id"`
+		}
+	}
+	s.api(t, "/sessions/"+results, &d)
+	for _, i := range d.Ideas {
+		if i.PitchID != "" {
+			roundPitch = i.PitchID
+		}
+	}
+	if roundPitch == "" {
+		t.Fatal("no idea of the demo's session became a pitch")
+	}
+	return results, votes, roundPitch
 }
 
 // shot saves what the tab's window shows now.

@@ -11,7 +11,8 @@ import (
 )
 
 // TestBrowser plays the whole story through the pages of the real binary,
-// then a keyboard-only pass, then checks every page type with axe-core and
+// then a keyboard-only pass, then a facilitated session live, then checks
+// every page type with axe-core and
 // saves its screenshots. One server and one browser serve all three.
 func TestBrowser(t *testing.T) {
 	if testing.Short() && !required() {
@@ -26,6 +27,7 @@ func TestBrowser(t *testing.T) {
 	}{
 		{"story", s.story},
 		{"keyboard", s.keyboard},
+		{"facilitation", s.facilitation},
 		{"pages", func(t *testing.T) { s.pages(t, axe) }},
 	} {
 		began := time.Now()

@@ -83,8 +83,9 @@
 
   var pitch = document.querySelector("[data-live-pitch]");
   var journey = document.querySelector("[data-live-journey]");
+  var session = document.querySelector("[data-live-session]");
   var actsList = document.querySelector("[data-live-acts]");
-  if (!pitch && !journey && !actsList) return;
+  if (!pitch && !journey && !session && !actsList) return;
   if (!window.EventSource) return;
 
   var pending = {};
@@ -100,7 +101,10 @@
     try { act = JSON.parse(e.data); } catch (err) { return; }
     if (pitch && act.subject_kind === "pitch" && act.subject_id === pitch.dataset.livePitch) {
       soon("tickets");
-      if (act.verb === "decision.made") soon("decisions");
+      if (act.verb === "decision.made" || act.verb.indexOf("round.") === 0 || act.verb === "response.given") soon("decisions");
+    }
+    if (session && act.subject_kind === "session" && act.subject_id === session.dataset.liveSession) {
+      soon("session");
     }
     if (journey && act.subject_kind === "journey" && act.subject_id === journey.dataset.liveJourney) {
       soon("live");
@@ -115,7 +119,7 @@
       verb.className = "verb";
       verb.textContent = " " + act.verb.replace(/[._]/g, " ") + " ";
       var link = document.createElement("a");
-      link.href = "/" + ({ person: "people", pitch: "pitches", journey: "journeys", group: "groups" }[act.subject_kind] || "acts") + "/" + act.subject_id;
+      link.href = "/" + ({ person: "people", pitch: "pitches", journey: "journeys", group: "groups", session: "sessions" }[act.subject_kind] || "acts") + "/" + act.subject_id;
       link.textContent = act.subject_kind + " " + act.subject_id;
       li.append(chip, verb, link);
       actsList.prepend(li);
@@ -124,7 +128,8 @@
   ["ticket.bought", "ticket.refunded", "decision.made", "doubt.raised", "rider.reconfirmed", "rider.left",
    "repitch.posted", "checkin.posted", "journey.departed", "journey.arrived", "journey.abandoned",
    "stop.added", "stop.done", "stop.reopened", "driver.named", "pitch.published", "example.posted",
-   "pitch.withdrawn"].forEach(function (verb) { events.addEventListener(verb, onAct); });
+   "pitch.withdrawn", "session.opened", "session.moved", "idea.posted", "cluster.made", "vote.cast",
+   "round.opened", "response.given", "round.closed"].forEach(function (verb) { events.addEventListener(verb, onAct); });
 })();
 
 (function () {

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/management"
+)
+
+// roundAct runs a round action from the pitch page's forms and goes back
+// to the pitch; a refusal is shown on the pitch page.
+func (s *Server) roundAct(w http.ResponseWriter, r *http.Request, done string, act func(pitch wayfare.ID) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := act(id); err != nil {
+		e, ok := refused(err)
+		if !ok {
+			return err
+		}
+		v, verr := s.pitchView(r)
+		if verr != nil {
+			return verr
+		}
+		v.Problem = e
+		s.render(w, r, statusOf(e), "pitch", v)
+		return nil
+	}
+	return s.back(w, r, "/pitches/"+id.String(), done)
+}
+
+func (s *Server) openRound(w http.ResponseWriter, r *http.Request) error {
+	return s.roundAct(w, r, "Round opened: members of the group can answer now.", func(pitch wayfare.ID) error {
+		in := management.NewRound{Method: management.RoundMethod(r.PostFormValue("method"))}
+		day := strings.TrimSpace(r.PostFormValue("closes_on"))
+		t, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			return wayfare.FieldError("closes_on", "must be a date")
+		}
+		in.ClosesAt = t.Add(24*time.Hour - time.Second)
+		_, err = s.svc.OpenRound(r.Context(), pitch, in)
+		return err
+	})
+}
+
+// roundOf reads the round named in the path.
+func roundOf(r *http.Request) (wayfare.ID, error) { return pathID(r, "round") }
+
+func (s *Server) respond(w http.ResponseWriter, r *http.Request) error {
+	return s.roundAct(w, r, "Your answer is in; answering again replaces it.", func(wayfare.ID) error {
+		id, err := roundOf(r)
+		if err != nil {
+			return err
+		}
+		in := management.NewResponse{Advice: r.PostFormValue("advice"), Objection: r.PostFormValue("objection"),
+			Choice: management.Choice(r.PostFormValue("choice"))}
+		if r.PostFormValue("answer") == "consent" {
+			yes := true
+			in.Consent, in.Objection = &yes, ""
+		}
+		_, _, err = s.svc.Respond(r.Context(), id, in)
+		return err
+	})
+}
+
+func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) error {
+	return s.roundAct(w, r, "Round closed and the decision recorded.", func(wayfare.ID) error {
+		id, err := roundOf(r)
+		if err != nil {
+			return err
+		}
+		_, _, err = s.svc.CloseRound(r.Context(), id, management.Closing{Rationale: r.PostFormValue("rationale"),
+			Outcome: management.Outcome(r.PostFormValue("outcome"))})
+		return err
+	})
+}
