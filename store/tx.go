@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -196,7 +197,7 @@ func (db *DB) writer() {
 	defer db.done.Done()
 	defer close(db.writerDone)
 	batch := make([]*writeReq, 0, maxBatch)
-	for {
+	for batches := 0; ; batches++ {
 		var first *writeReq
 		select {
 		case first = <-db.writes:
@@ -211,6 +212,9 @@ func (db *DB) writer() {
 				}
 			}
 		}
+		if batches%16 == 0 {
+			db.walBeyondLimit()
+		}
 		db.restartWAL()
 		batch = append(batch[:0], first)
 	drain:
@@ -223,6 +227,18 @@ func (db *DB) writer() {
 			}
 		}
 		db.commit(batch)
+	}
+}
+
+// walBeyondLimit asks for a restart when the WAL file has grown past the
+// size it is cut back to: it can only have, since the last restart, by
+// frames written after it. The checkpointer finds a long WAL every quarter
+// second; when its checkpoints are slow (the disk busy, the machine
+// loaded) the writer can write far more in between, and this look at the
+// file's size, a system call every 16 batches, bounds that.
+func (db *DB) walBeyondLimit() {
+	if fi, err := os.Stat(db.path + "-wal"); err == nil && fi.Size() > journalLimit {
+		db.walLong.Store(true)
 	}
 }
 
