@@ -29,7 +29,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	me := wayfare.ActorFrom(ctx).PersonID
 	fragment := r.Header.Get(fragmentHeader) != ""
 	if p, ok := s.parts.homes.get(me); ok && !fragment && p.current(s, me) {
-		s.writePage(w, r, http.StatusOK, &base{Title: "Home"}, p.head, p.content)
+		if stale := p.stale(s); len(stale) > 0 {
+			var err error
+			if p, err = s.refreshCards(ctx, p, stale); err != nil {
+				return err
+			}
+			s.parts.homes.put(me, p, p.size())
+		}
+		s.writePage(w, r, http.StatusOK, &base{Title: "Home"}, p.head, p.whole)
 		return nil
 	}
 	// The versions are read before the data: a commit in between makes
@@ -73,33 +80,39 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	// shows, so the kept page is never older than the versions it is
 	// kept by.
 	lists := [][]*leadership.Pitch{v.AwaitingMe, v.InMyGroups, v.Selling, v.MyTickets}
+	shown, versions := map[wayfare.ID]*leadership.Pitch{}, map[wayfare.ID]uint64{}
+	var ids []wayfare.ID
 	for _, list := range lists {
 		for _, p := range list {
-			part.pitches = append(part.pitches, p.ID)
-			part.versions = append(part.versions, s.svc.PitchVersion(p.ID))
+			if _, ok := shown[p.ID]; !ok {
+				shown[p.ID], versions[p.ID] = p, s.svc.PitchVersion(p.ID)
+				ids = append(ids, p.ID)
+			}
 		}
 	}
-	sold, err := s.svc.TicketsSold(ctx, part.pitches)
+	sold, err := s.svc.TicketsSold(ctx, ids)
 	if err != nil {
 		return err
 	}
-	for _, list := range lists {
-		for _, p := range list {
-			if n, ok := sold[p.ID]; ok {
-				p.TicketsSold = n
-				p.ReadyForDecision = leadership.Ready(p.Kind, p.Status, n, p.TicketsWanted)
-			}
+	for _, p := range shown {
+		if n, ok := sold[p.ID]; ok {
+			p.TicketsSold = n
+			p.ReadyForDecision = leadership.Ready(p.Kind, p.Status, n, p.TicketsWanted)
 		}
 	}
 	if part.head, err = s.exec("home", "head", v); err != nil {
 		return err
 	}
-	if part.content, err = s.exec("home", "content", v); err != nil {
+	content, err := s.exec("home", "content", v)
+	if err != nil {
+		return err
+	}
+	if err := s.newHomePart(part, content, shown, versions); err != nil {
 		return err
 	}
 	part.until = time.Now().Add(partLife)
-	s.parts.homes.put(me, part, len(part.head)+len(part.content)+16*len(part.pitches)+256)
-	s.writePage(w, r, http.StatusOK, &v.base, part.head, part.content)
+	s.parts.homes.put(me, part, part.size())
+	s.writePage(w, r, http.StatusOK, &v.base, part.head, part.whole)
 	return nil
 }
 

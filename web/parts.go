@@ -3,12 +3,16 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/people"
 )
 
@@ -68,7 +72,7 @@ func (s *Server) exec(page, name string, data any) ([]byte, error) {
 
 // writePage writes a page from its head and content, with the reader's
 // header and any message for them between.
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b *base, head, content []byte) {
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b *base, head []byte, content ...[]byte) {
 	b.Path = r.URL.Path
 	b.Me = s.me(r)
 	header, err := s.header(b.Me, b.Path)
@@ -88,13 +92,23 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b
 	for k, v := range pageHeaders {
 		h[k] = v
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(header) + len(main) + len(content) + len(s.parts.end))}
+	n := len(head) + len(header) + len(main) + len(s.parts.end)
+	for _, c := range content {
+		n += len(c)
+	}
+	h["Content-Length"] = []string{strconv.Itoa(n)}
 	w.WriteHeader(status)
-	for _, part := range [][]byte{head, header, main, content, s.parts.end} {
+	for _, part := range [][]byte{head, header, main} {
 		if _, err := w.Write(part); err != nil {
 			return
 		}
 	}
+	for _, part := range content {
+		if _, err := w.Write(part); err != nil {
+			return
+		}
+	}
+	w.Write(s.parts.end)
 }
 
 // pageHeaders are the headers of every page written from parts, in their
@@ -234,26 +248,134 @@ func (p *pitchPart) content(s *Server, viewer pitchViewer) ([]byte, error) {
 	return b, nil
 }
 
-// homePart is a person's home page, kept while the lists, the roles, the
-// person's own acts and every pitch it shows stay as they were.
+// homePart is a person's home page, kept while the lists, the roles and
+// the person's own acts stay as they were. Its pitch cards are kept apart,
+// each with the version of its pitch: when only some pitches changed (a
+// purchase changes nothing on a card but the tickets sold, and every other
+// change to a pitch moves the lists), only their cards are rendered again.
 type homePart struct {
 	lists, roles, mine uint64
-	pitches            []wayfare.ID
-	versions           []uint64
 	until              time.Time
-	head, content      []byte
+	head               []byte
+	segs               [][]byte   // the content around the cards: one more than the cards
+	cards              []homeCard // in the order of the page; a pitch shown twice has two
+	whole              []byte     // the content, joined
 }
 
-// current says whether the part still shows what a fresh read would.
+type homeCard struct {
+	pitch   *leadership.Pitch
+	version uint64
+	html    []byte
+}
+
+// slotMark opens the comment that marks where a card goes in the content
+// of the home page: what people type is escaped, so it cannot make one.
+const slotMark = "<!--card:"
+
+// current says whether the part still shows what a fresh read of its
+// lists would; its cards may still need their counts read again (stale).
 func (p *homePart) current(s *Server, me wayfare.ID) bool {
-	if p.lists != s.svc.ListsVersion() || p.roles != s.svc.RolesVersion() || p.mine != s.svc.PersonVersion(me) ||
-		!time.Now().Before(p.until) {
-		return false
-	}
-	for i, id := range p.pitches {
-		if s.svc.PitchVersion(id) != p.versions[i] {
-			return false
+	return p.lists == s.svc.ListsVersion() && p.roles == s.svc.RolesVersion() &&
+		p.mine == s.svc.PersonVersion(me) && time.Now().Before(p.until)
+}
+
+// stale returns the cards whose pitch changed since they were rendered.
+func (p *homePart) stale(s *Server) []int {
+	var out []int
+	for i, c := range p.cards {
+		if s.svc.PitchVersion(c.pitch.ID) != c.version {
+			out = append(out, i)
 		}
 	}
-	return true
+	return out
+}
+
+// size is what the part takes in memory, about.
+func (p *homePart) size() int {
+	n := len(p.head) + len(p.whole) + 256
+	for _, b := range p.segs {
+		n += len(b)
+	}
+	for _, c := range p.cards {
+		n += len(c.html) + 512
+	}
+	return n
+}
+
+// join makes the whole content from its segments and cards.
+func (p *homePart) join() {
+	n := 0
+	for _, b := range p.segs {
+		n += len(b)
+	}
+	for _, c := range p.cards {
+		n += len(c.html)
+	}
+	out := make([]byte, 0, n)
+	for i, c := range p.cards {
+		out = append(append(out, p.segs[i]...), c.html...)
+	}
+	p.whole = append(out, p.segs[len(p.segs)-1]...)
+}
+
+// newHomePart cuts rendered content at its slots and renders the cards
+// of the pitches, read with the tickets sold after their versions.
+func (s *Server) newHomePart(p *homePart, content []byte, pitches map[wayfare.ID]*leadership.Pitch,
+	versions map[wayfare.ID]uint64) error {
+	for {
+		i := bytes.Index(content, []byte(slotMark))
+		if i < 0 {
+			break
+		}
+		j := bytes.Index(content[i:], []byte("-->"))
+		if j < 0 {
+			return errors.New("web: a card's slot is not closed")
+		}
+		id, err := strconv.ParseInt(string(content[i+len(slotMark):i+j]), 10, 64)
+		pitch, ok := pitches[wayfare.ID(id)]
+		if err != nil || !ok {
+			return fmt.Errorf("web: a slot names no pitch of the page: %q", content[i:i+j])
+		}
+		html, err := s.exec("home", "pitch-card", pitch)
+		if err != nil {
+			return err
+		}
+		p.segs = append(p.segs, content[:i])
+		p.cards = append(p.cards, homeCard{pitch: pitch, version: versions[pitch.ID], html: html})
+		content = content[i+j+len("-->"):]
+	}
+	p.segs = append(p.segs, content)
+	p.join()
+	return nil
+}
+
+// refreshCards renders again the cards whose pitches changed, with their
+// tickets sold read after their versions, into a new part.
+func (s *Server) refreshCards(ctx context.Context, p *homePart, stale []int) (*homePart, error) {
+	versions := make([]uint64, len(stale))
+	ids := make([]wayfare.ID, len(stale))
+	for i, c := range stale {
+		ids[i] = p.cards[c].pitch.ID
+		versions[i] = s.svc.PitchVersion(ids[i])
+	}
+	sold, err := s.svc.TicketsSold(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	np := *p
+	np.cards = slices.Clone(p.cards)
+	for i, c := range stale {
+		pitch := *p.cards[c].pitch
+		if n, ok := sold[pitch.ID]; ok {
+			pitch.TicketsSold = n
+			pitch.ReadyForDecision = leadership.Ready(pitch.Kind, pitch.Status, n, pitch.TicketsWanted)
+		}
+		html, err := s.exec("home", "pitch-card", &pitch)
+		if err != nil {
+			return nil, err
+		}
+		np.cards[c] = homeCard{pitch: &pitch, version: versions[i], html: html}
+	}
+	np.join()
+	return &np, nil
 }

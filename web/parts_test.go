@@ -99,6 +99,10 @@ func TestKeptHomePageFollowsChanges(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Fatalf("home: %d", res.StatusCode)
 		}
+		if strings.Contains(body, "<!--card:") || !strings.HasSuffix(body, "</html>") ||
+			res.ContentLength != int64(len(body)) {
+			t.Fatal("a home page must be whole, its cards in their places")
+		}
 		return body
 	}
 	section := func(body, id string) string {
