@@ -12,6 +12,7 @@ import (
 // The verbs of acts, noun.past_tense.
 const (
 	PersonCreated   = "person.created"
+	PersonUpdated   = "person.updated"
 	GroupCreated    = "group.created"
 	RoleSet         = "role.set"
 	PitchPublished  = "pitch.published"
@@ -46,6 +47,7 @@ const (
 // place where a verb's function is declared.
 var functions = map[string]wayfare.Function{
 	PersonCreated:   wayfare.Admin,
+	PersonUpdated:   wayfare.Admin,
 	GroupCreated:    wayfare.Admin,
 	RoleSet:         wayfare.Admin,
 	PitchPublished:  wayfare.Leadership,

@@ -25,6 +25,8 @@ Usage:
   wayfare token create --data DIR --email E
   wayfare migrate --data DIR
   wayfare backup  --data DIR --out FILE
+  wayfare import  --data DIR [--dry-run] people.csv
+  wayfare export  --data DIR [--out FILE]
   wayfare analytics rebuild --data DIR
   wayfare analytics share on|off --data DIR
   wayfare report  --data DIR [--top N]
@@ -68,6 +70,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.migrate(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
+	case "import":
+		return e.importChart(ctx, rest)
+	case "export":
+		return e.exportChart(ctx, rest)
 	case "analytics":
 		return e.analytics(ctx, rest)
 	case "report":

@@ -38,6 +38,9 @@ type Store interface {
 	ledger.Service
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
+	PersonByEmail(ctx context.Context, email string) (*people.Person, error)
+	ImportChart(ctx context.Context, c *people.Chart, dryRun bool) (people.ChartResult, error)
+	ExportChart(ctx context.Context) (*people.Chart, error)
 	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	CreateToken(ctx context.Context, personID wayfare.ID) (string, error)
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
@@ -83,6 +86,7 @@ var contract = []struct {
 	{"RoundConsentObjectionDeclines", testConsentRound},
 	{"RoundVoteMajorityAdopts", testVoteRound},
 	{"RoundAdviceNeedsOutcome", testAdviceRound},
+	{"ImportChart", testImportChart},
 }
 
 func system() context.Context {

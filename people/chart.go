@@ -1,0 +1,317 @@
+package people
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"slices"
+	"strings"
+
+	"github.com/wayfare-org/wayfare"
+)
+
+// A Chart is an organization chart: people, their reporting lines, the
+// groups they belong to and their roles there. It is the one standard way
+// in (wayfare import) and out (wayfare export), as CSV with a header row:
+//
+//	email,name,title,manager_email,groups,admin
+//	ceo@example.org,Ada Obi,Chief Executive,,Executive team:manager,
+//	vp@example.org,Ben Hale,VP Engineering,ceo@example.org,Executive team;Engineering:manager,
+//	eng@example.org,Cy Dunn,Engineer,vp@example.org,Engineering/Payments,
+//
+// email and name are required; the other columns may be left out. groups
+// lists group paths separated by ";", a path naming nested groups from the
+// top with "/" (a group is created, under its parent, when no group of
+// that name is there yet), each path followed by ":manager" or ":member"
+// (the default). admin is "true" or empty.
+type Chart struct {
+	Rows []ChartRow
+}
+
+// ChartRow is one person of a chart.
+type ChartRow struct {
+	Line         int // in the file, for messages
+	Person       NewPerson
+	ManagerEmail string
+	Groups       []ChartGroup
+}
+
+// ChartGroup is a person's place in a group of a chart.
+type ChartGroup struct {
+	Path []string // the group's name and its ancestors', from the top
+	Role Role
+}
+
+// ChartColumns are the columns of a chart, in the order export writes them.
+var ChartColumns = []string{"email", "name", "title", "manager_email", "groups", "admin"}
+
+// ChartProblem is what is wrong on one line of a chart.
+type ChartProblem struct {
+	Line    int
+	Column  string
+	Message string
+}
+
+func (p ChartProblem) String() string {
+	if p.Column == "" {
+		return fmt.Sprintf("line %d: %s", p.Line, p.Message)
+	}
+	return fmt.Sprintf("line %d, %s: %s", p.Line, p.Column, p.Message)
+}
+
+// ChartError lists every problem found in a chart; nothing of a chart
+// with problems is written.
+type ChartError struct {
+	Problems []ChartProblem
+}
+
+// maxProblems bounds how many problems a ChartError reports.
+const maxProblems = 50
+
+func (e *ChartError) Error() string {
+	lines := make([]string, 0, len(e.Problems)+1)
+	lines = append(lines, fmt.Sprintf("the chart has %d problem(s); nothing was written:", len(e.Problems)))
+	for _, p := range e.Problems {
+		lines = append(lines, "  "+p.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap makes a ChartError an EINVALID wayfare.Error as well.
+func (e *ChartError) Unwrap() error {
+	return &wayfare.Error{Code: wayfare.EINVALID, Field: "chart", Message: e.Error()}
+}
+
+func (e *ChartError) add(line int, column, format string, args ...any) {
+	if len(e.Problems) < maxProblems {
+		e.Problems = append(e.Problems, ChartProblem{Line: line, Column: column, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (e *ChartError) err() error {
+	if len(e.Problems) == 0 {
+		return nil
+	}
+	return e
+}
+
+// ReadChart reads and checks a chart: every field as the API would check
+// it, e-mail addresses unique, no one their own manager, no circle of
+// managers within the chart. Whether a manager outside the chart exists
+// is for the store to tell. All problems are reported together.
+func ReadChart(r io.Reader) (*Chart, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &ChartError{Problems: []ChartProblem{{Line: 1, Message: "the file is empty: a header row is required"}}}
+	} else if err != nil {
+		return nil, &ChartError{Problems: []ChartProblem{{Line: 1, Message: err.Error()}}}
+	}
+	problems := &ChartError{}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		switch {
+		case !slices.Contains(ChartColumns, h):
+			problems.add(1, h, "is not a column of a chart (the columns are %s)", strings.Join(ChartColumns, ", "))
+		case col[h] != 0:
+			problems.add(1, h, "is named twice")
+		default:
+			col[h] = i + 1 // 0 means absent
+		}
+	}
+	for _, need := range []string{"email", "name"} {
+		if col[need] == 0 {
+			problems.add(1, need, "is a required column")
+		}
+	}
+	if err := problems.err(); err != nil {
+		return nil, err
+	}
+	get := func(rec []string, name string) string {
+		if i := col[name]; i > 0 && i <= len(rec) {
+			return strings.TrimSpace(rec[i-1])
+		}
+		return ""
+	}
+	c := &Chart{}
+	lines := map[string]int{} // e-mail address → line
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, err
+			}
+			problems.add(pe.StartLine, "", "%v", pe.Err)
+			if pe.Err != csv.ErrFieldCount {
+				break // the rest of the file cannot be read reliably
+			}
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) > len(header) {
+			problems.add(line, "", "has %d fields, the header %d", len(rec), len(header))
+			continue
+		}
+		row := ChartRow{Line: line, Person: NewPerson{Name: get(rec, "name"), Email: get(rec, "email"), Title: get(rec, "title")}}
+		if err := row.Person.Validate(); err != nil {
+			e, _ := wayfare.AsError(err)
+			problems.add(line, e.Field, "%s", e.Message)
+			continue
+		}
+		if first, ok := lines[row.Person.Email]; ok {
+			problems.add(line, "email", "%s is on line %d already", row.Person.Email, first)
+			continue
+		}
+		lines[row.Person.Email] = line
+		switch strings.ToLower(get(rec, "admin")) {
+		case "", "false", "no", "0":
+		case "true", "yes", "1":
+			row.Person.Admin = true
+		default:
+			problems.add(line, "admin", "must be true or empty")
+		}
+		if m := strings.ToLower(get(rec, "manager_email")); m != "" {
+			if a, err := mail.ParseAddress(m); err != nil || a.Address != m {
+				problems.add(line, "manager_email", "is not a valid e-mail address")
+			} else if m == row.Person.Email {
+				problems.add(line, "manager_email", "is the person's own address: no one is their own manager")
+			}
+			row.ManagerEmail = m
+		}
+		row.Groups = readGroups(problems, line, get(rec, "groups"))
+		c.Rows = append(c.Rows, row)
+	}
+	if len(c.Rows) == 0 && len(problems.Problems) == 0 {
+		problems.add(2, "", "the chart names no one")
+	}
+	if err := problems.err(); err != nil {
+		return nil, err
+	}
+	if err := c.checkCircles(lines); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// readGroups reads a person's groups: paths separated by ";", each with
+// an optional ":member" or ":manager".
+func readGroups(problems *ChartError, line int, field string) []ChartGroup {
+	var out []ChartGroup
+	seen := map[string]bool{}
+	for entry := range strings.SplitSeq(field, ";") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		g := ChartGroup{Role: Member}
+		if i := strings.LastIndex(entry, ":"); i >= 0 {
+			g.Role = Role(strings.ToLower(strings.TrimSpace(entry[i+1:])))
+			entry = strings.TrimSpace(entry[:i])
+			if !g.Role.Valid() {
+				problems.add(line, "groups", "%q: the role must be %q or %q", entry, Member, Manager)
+				continue
+			}
+		}
+		ok := true
+		for name := range strings.SplitSeq(entry, "/") {
+			ng := NewGroup{Name: name}
+			if err := ng.Validate(); err != nil {
+				e, _ := wayfare.AsError(err)
+				problems.add(line, "groups", "%q: a group's name %s", entry, e.Message)
+				ok = false
+				break
+			}
+			g.Path = append(g.Path, ng.Name)
+		}
+		key := strings.Join(g.Path, "/")
+		if ok && seen[key] {
+			problems.add(line, "groups", "%q is named twice", entry)
+			ok = false
+		}
+		if ok {
+			seen[key] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// checkCircles refuses a chart whose reporting lines, within the chart,
+// go round in a circle.
+func (c *Chart) checkCircles(lines map[string]int) error {
+	manager := map[string]string{}
+	for _, r := range c.Rows {
+		manager[r.Person.Email] = r.ManagerEmail
+	}
+	problems := &ChartError{}
+	for _, r := range c.Rows {
+		if at := CircleFrom(r.Person.Email, func(e string) string { return manager[e] }); at != "" && at == r.Person.Email {
+			problems.add(lines[r.Person.Email], "manager_email", "the reporting line of %s comes back to them", r.Person.Email)
+		}
+	}
+	return problems.err()
+}
+
+// CircleFrom follows reporting lines up from a person, manager by manager,
+// and returns the first person met twice ("" when the line reaches the
+// top). A person is on a circle when CircleFrom returns them.
+func CircleFrom[K comparable](start K, managerOf func(K) K) K {
+	var zero K
+	seen := map[K]bool{}
+	for k := start; k != zero; k = managerOf(k) {
+		if seen[k] {
+			return k
+		}
+		seen[k] = true
+	}
+	return zero
+}
+
+// WriteChart writes a chart as CSV, with the header row.
+func WriteChart(w io.Writer, c *Chart) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ChartColumns); err != nil {
+		return err
+	}
+	for _, r := range c.Rows {
+		groups := make([]string, 0, len(r.Groups))
+		for _, g := range r.Groups {
+			s := strings.Join(g.Path, "/")
+			if g.Role == Manager {
+				s += ":manager"
+			}
+			groups = append(groups, s)
+		}
+		admin := ""
+		if r.Person.Admin {
+			admin = "true"
+		}
+		if err := cw.Write([]string{r.Person.Email, r.Person.Name, r.Person.Title, r.ManagerEmail,
+			strings.Join(groups, ";"), admin}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ChartResult says what an import changed.
+type ChartResult struct {
+	PeopleCreated, PeopleUpdated, PeopleUnchanged int
+	GroupsCreated                                 int
+	RolesSet                                      int
+}
+
+func (r ChartResult) String() string {
+	return fmt.Sprintf("%d people created, %d updated, %d unchanged; %d groups created; %d roles set",
+		r.PeopleCreated, r.PeopleUpdated, r.PeopleUnchanged, r.GroupsCreated, r.RolesSet)
+}

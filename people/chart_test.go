@@ -1,0 +1,110 @@
+package people_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+const goodChart = `email,name,title,manager_email,groups,admin
+ceo@example.org,Ada Obi,Chief Executive,,Executive team:manager,true
+VP@Example.org,Ben Hale,VP Engineering,ceo@example.org,Executive team; Engineering:Manager,
+eng@example.org,"Dunn, Cy",Engineer,vp@example.org,Engineering/Payments,no
+`
+
+func TestReadChart(t *testing.T) {
+	c, err := people.ReadChart(strings.NewReader("\ufeff" + goodChart))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rows) != 3 {
+		t.Fatalf("%d rows", len(c.Rows))
+	}
+	vp, eng := c.Rows[1], c.Rows[2]
+	if vp.Person.Email != "vp@example.org" || vp.ManagerEmail != "ceo@example.org" || vp.Line != 3 || vp.Person.Admin {
+		t.Errorf("vp: %+v", vp)
+	}
+	if len(vp.Groups) != 2 || vp.Groups[1].Role != people.Manager || vp.Groups[0].Role != people.Member {
+		t.Errorf("vp's groups: %+v", vp.Groups)
+	}
+	if eng.Person.Name != "Dunn, Cy" || len(eng.Groups[0].Path) != 2 || eng.Groups[0].Path[1] != "Payments" {
+		t.Errorf("eng: %+v", eng)
+	}
+	if !c.Rows[0].Person.Admin {
+		t.Error("the CEO is an admin")
+	}
+	// What WriteChart writes, ReadChart reads back the same.
+	var buf bytes.Buffer
+	if err := people.WriteChart(&buf, c); err != nil {
+		t.Fatal(err)
+	}
+	again, err := people.ReadChart(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range c.Rows {
+		a, b := c.Rows[i], again.Rows[i]
+		a.Line, b.Line = 0, 0
+		if a.Person != b.Person || a.ManagerEmail != b.ManagerEmail || len(a.Groups) != len(b.Groups) {
+			t.Errorf("row %d: %+v became %+v", i, a, b)
+		}
+	}
+}
+
+func TestReadChartProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name, csv string
+		want      []string // "line N, column" of each problem, in order
+	}{
+		{"empty", "", []string{"line 1"}},
+		{"no email column", "name\nAda\n", []string{"line 1, email"}},
+		{"unknown column", "email,name,shoe_size\na@x.org,A,42\n", []string{"line 1, shoe_size"}},
+		{"column twice", "email,name,email\n", []string{"line 1, email"}},
+		{"no one", "email,name\n", []string{"line 2"}},
+		{"bad email", "email,name\nnot-an-address,A\n", []string{"line 2, email"}},
+		{"no name", "email,name\na@x.org,\n", []string{"line 2, name"}},
+		{"duplicate", "email,name\na@x.org,A\nA@x.org,B\n", []string{"line 3, email"}},
+		{"own manager", "email,name,manager_email\na@x.org,A,a@x.org\n", []string{"line 2, manager_email"}},
+		{"bad manager address", "email,name,manager_email\na@x.org,A,boss\n", []string{"line 2, manager_email"}},
+		{"bad role", "email,name,groups\na@x.org,A,Team:owner\n", []string{"line 2, groups"}},
+		{"empty group name", "email,name,groups\na@x.org,A,Eng//Pay\n", []string{"line 2, groups"}},
+		{"group twice", "email,name,groups\na@x.org,A,Eng;Eng:manager\n", []string{"line 2, groups"}},
+		{"bad admin", "email,name,admin\na@x.org,A,maybe\n", []string{"line 2, admin"}},
+		{"too many fields", "email,name\na@x.org,A,extra\n", []string{"line 2"}},
+		{"circle", "email,name,manager_email\na@x.org,A,b@x.org\nb@x.org,B,a@x.org\nc@x.org,C,a@x.org\n",
+			[]string{"line 2, manager_email", "line 3, manager_email"}},
+		{"several at once", "email,name\nbad,A\nb@x.org,\n", []string{"line 2, email", "line 3, name"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := people.ReadChart(strings.NewReader(tc.csv))
+			var ce *people.ChartError
+			if !errors.As(err, &ce) {
+				t.Fatalf("want a ChartError, got %v", err)
+			}
+			if wayfare.ErrorCode(err) != wayfare.EINVALID {
+				t.Errorf("a chart's problems are EINVALID, got %q", wayfare.ErrorCode(err))
+			}
+			var got []string
+			for _, p := range ce.Problems {
+				got = append(got, strings.SplitN(p.String(), ":", 2)[0])
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("problems %q, want %q\n%v", got, tc.want, err)
+			}
+		})
+	}
+}
+
+func TestCircleFrom(t *testing.T) {
+	m := map[string]string{"a": "b", "b": "c", "c": "a", "d": "a", "e": "f", "f": ""}
+	up := func(k string) string { return m[k] }
+	for _, tc := range []struct{ from, want string }{{"a", "a"}, {"d", "a"}, {"e", ""}, {"f", ""}, {"x", ""}} {
+		if got := people.CircleFrom(tc.from, up); got != tc.want {
+			t.Errorf("CircleFrom(%q) = %q, want %q", tc.from, got, tc.want)
+		}
+	}
+}
