@@ -167,6 +167,12 @@ func TestConsentRoundWithObjectionDeclines(t *testing.T) {
 	if w := f.do("manager", "POST", f.path("/api/v1/rounds/{ROUND}/close"), `{"rationale":"Again."}`); w.Code != 409 {
 		t.Fatalf("closing twice: %s", describe(w))
 	}
+	list := decodeInto[struct {
+		Items []management.Round `json:"items"`
+	}](t, f.do("outsider", "GET", f.path("/api/v1/pitches/{P}/rounds"), nil))
+	if len(list.Items) != 1 || list.Items[0].ID != f.ids["ROUND"] || list.Items[0].Open || list.Items[0].Tally.Objections != 1 {
+		t.Fatalf("the pitch's rounds: %+v", list.Items)
+	}
 }
 
 func TestVoteRoundMajority(t *testing.T) {

@@ -73,6 +73,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/v1/journeys/{J}/repitches", `{"message":"Look how far we are."}`, nil, "201 201 201 201 201 201 401"},
 		{"POST", "/api/v1/pitches/{P}/rounds", `{"method":"vote","closes_at":"` + closesAt + `"}`, nil, "403 201 403 403 403 403 401"},
 		{"GET", "/api/v1/rounds/{ROUND}", "", round, "200 200 200 200 200 200 401"},
+		{"GET", "/api/v1/pitches/{P}/rounds", "", round, "200 200 200 200 200 200 401"},
 		{"POST", "/api/v1/rounds/{ROUND}/responses", `{"choice":"adopt"}`, round, "403 201 403 403 201 403 401"},
 		{"POST", "/api/v1/rounds/{ROUND}/close", `{"rationale":"The vote is in."}`, round, "403 201 403 403 403 403 401"},
 		{"POST", "/api/v1/sessions", `{"group_id":"{T}","prompt":"How do we demo?","votes_per_person":3}`, nil, "403 201 403 403 403 403 401"},

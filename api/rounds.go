@@ -36,6 +36,22 @@ func (s *Server) openRound(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) listRounds(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "pitch")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Pitch(r.Context(), id); err != nil {
+		return err
+	}
+	items, err := s.svc.Rounds(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, List[*management.Round]{Items: items})
+	return nil
+}
+
 func (s *Server) getRound(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "round")
 	if err != nil {

@@ -40,6 +40,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/journeys/{id}/repitches", s.repitch)
 
 	s.handle("POST /api/v1/pitches/{id}/rounds", s.openRound)
+	s.handle("GET /api/v1/pitches/{id}/rounds", s.listRounds)
 	s.handle("GET /api/v1/rounds/{id}", s.getRound)
 	s.handle("POST /api/v1/rounds/{id}/responses", s.respond)
 	s.handle("POST /api/v1/rounds/{id}/close", s.closeRound)
