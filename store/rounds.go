@@ -259,3 +259,26 @@ func (db *DB) Rounds(ctx context.Context, pitchID wayfare.ID) ([]*management.Rou
 	}
 	return out, nil
 }
+
+// RoundsAwaiting lists the open rounds that wait for the person's answer —
+// rounds on pitches to a group the person is a member of, directly or
+// through a group below it, that still take answers and that the person
+// has not answered — the soonest to close first. Without their answers.
+func (db *DB) RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int) ([]*management.Round, error) {
+	var out []*management.Round
+	err := db.each(ctx, func(rows *sql.Rows) error {
+		r, err := scanRound(rows)
+		if err == nil {
+			r.Responses = []management.Response{}
+			out = append(out, r)
+		}
+		return err
+	}, `WITH RECURSIVE mine(id) AS (
+			SELECT group_id FROM memberships WHERE person_id = ?
+			UNION SELECT g.parent_id FROM groups g JOIN mine ON g.id = mine.id WHERE g.parent_id IS NOT NULL)
+		SELECT `+roundCols+` FROM rounds r
+		WHERE r.closed_at IS NULL AND r.closes_at > ? AND r.group_id IN (SELECT id FROM mine)
+		AND NOT EXISTS (SELECT 1 FROM round_responses x WHERE x.round_id = r.id AND x.person_id = ?)
+		ORDER BY r.closes_at, r.id LIMIT ?`, personID, micros(db.now()), personID, limit)
+	return out, err
+}

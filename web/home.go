@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -19,6 +20,13 @@ type homeView struct {
 	Riding          []*management.JourneySummary
 	Driving         []*management.JourneySummary
 	AwaitingMe      []*leadership.Pitch
+	AwaitingAnswer  []roundRow // decision rounds asking for my answer
+}
+
+// roundRow is a decision round with the title of its pitch.
+type roundRow struct {
+	*management.Round
+	Title string
 }
 
 // home shows what is selling in my groups and across the organization,
@@ -71,6 +79,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if v.AwaitingAnswer, err = s.roundsAwaiting(ctx, me); err != nil {
+		return err
+	}
 	if fragment {
 		s.render(w, r, http.StatusOK, "home", v)
 		return nil
@@ -114,6 +125,28 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	s.parts.homes.put(me, part, part.size())
 	s.writePage(w, r, http.StatusOK, &v.base, part.head, part.whole)
 	return nil
+}
+
+// roundsAwaiting reads the decision rounds that wait for the person's
+// answer, with their pitches' titles.
+func (s *Server) roundsAwaiting(ctx context.Context, me wayfare.ID) ([]roundRow, error) {
+	rounds, err := s.svc.RoundsAwaiting(ctx, me, 5)
+	if err != nil || len(rounds) == 0 {
+		return nil, err
+	}
+	ids := make([]wayfare.ID, len(rounds))
+	for i, r := range rounds {
+		ids[i] = r.PitchID
+	}
+	titles, err := s.svc.Names(ctx, "pitch", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]roundRow, len(rounds))
+	for i, r := range rounds {
+		out[i] = roundRow{Round: r, Title: titles[r.PitchID]}
+	}
+	return out, nil
 }
 
 // events streams the ledger to the signed-in browser for live updates.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
@@ -238,5 +239,34 @@ func TestKeptPagesUnderConcurrentPurchases(t *testing.T) {
 		if _, body := b.get("/"); !strings.Contains(body, want) {
 			t.Error("a kept home page does not show the exact count after the purchases")
 		}
+	}
+}
+
+// TestHomeAsksForRoundAnswers shows a member the decision rounds that wait
+// for their answer, and stops once they answered, on the kept home page.
+func TestHomeAsksForRoundAnswers(t *testing.T) {
+	s := newSite(t)
+	member := s.signIn("member")
+	ask := "Decision rounds asking for your answer"
+	if _, body := member.get("/"); strings.Contains(body, ask) {
+		t.Fatal("no round is open yet")
+	}
+	r, err := s.db.OpenRound(s.as("manager"), s.P, management.NewRound{Method: management.Advice,
+		ClosesAt: time.Now().Add(48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := member.get("/")
+	if !strings.Contains(body, ask) || !strings.Contains(body, `href="/pitches/`+s.P.String()+`#h-rounds">Written decisions</a>`) {
+		t.Fatal("an open round must ask the member for an answer on the home page")
+	}
+	if _, body := s.signIn("outsider").get("/"); strings.Contains(body, ask) {
+		t.Fatal("a round asks only the group's members")
+	}
+	if _, _, err := s.db.Respond(s.as("member"), r.ID, management.NewResponse{Advice: "Go ahead."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := member.get("/"); strings.Contains(body, ask) {
+		t.Fatal("an answered round no longer asks")
 	}
 }

@@ -244,12 +244,26 @@ func testConsentRound(t *testing.T, o *org) {
 	if _, _, err := o.db.Respond(as(o.rep), r.ID, management.NewResponse{Objection: "Not mine to say."}); ruleOf(err) != management.RuleMembersOnly {
 		t.Fatalf("a non-member answering: %v", err)
 	}
+	awaiting := func(who wayfare.ID) bool {
+		t.Helper()
+		rs, err := o.db.RoundsAwaiting(system(), who, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rs) == 1 && rs[0].ID == r.ID
+	}
+	if !awaiting(o.eng) || awaiting(o.rep) {
+		t.Fatal("the round waits for engineering's members, not for sales")
+	}
 	yes := true
 	if _, created, err := o.db.Respond(as(o.lead), r.ID, management.NewResponse{Consent: &yes}); err != nil || !created {
 		t.Fatal(created, err)
 	}
 	if _, _, err := o.db.Respond(as(o.eng), r.ID, management.NewResponse{Objection: "We lack the people."}); err != nil {
 		t.Fatal(err)
+	}
+	if awaiting(o.eng) {
+		t.Fatal("an answered round no longer waits")
 	}
 	if _, _, err := o.db.CloseRound(as(o.ceo), r.ID, management.Closing{Rationale: "x"}); ruleOf(err) != management.RuleRoundOpener {
 		t.Fatalf("another manager closing: %v", err)

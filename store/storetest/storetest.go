@@ -41,6 +41,7 @@ type Store interface {
 	PersonByEmail(ctx context.Context, email string) (*people.Person, error)
 	ImportChart(ctx context.Context, c *people.Chart, dryRun bool) (people.ChartResult, error)
 	ExportChart(ctx context.Context) (*people.Chart, error)
+	RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int) ([]*management.Round, error)
 	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	CreateToken(ctx context.Context, personID wayfare.ID) (string, error)
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
