@@ -228,14 +228,23 @@ func TestCountAndClose(t *testing.T) {
 		t.Fatalf("tally = %+v", tally)
 	}
 	mgr := Standing{Actor: wayfare.Actor{PersonID: 7}, Manager: true}
-	if err := CanCloseRound(mgr, 7); err != nil {
-		t.Error(err)
-	}
-	if e, _ := wayfare.AsError(CanCloseRound(mgr, 8)); e == nil || e.Rule != RuleRoundOpener {
-		t.Errorf("another manager closing: %v", e)
-	}
-	if code(CanCloseRound(Standing{Actor: wayfare.Actor{PersonID: 7}}, 7)) != wayfare.EFORBIDDEN {
-		t.Error("an opener who no longer manages must not close")
+	for _, tc := range []struct {
+		name          string
+		s             Standing
+		opener        wayfare.ID
+		openerManages bool
+		want          string // the rule that refuses, or ""
+	}{
+		{"the opener", mgr, 7, true, ""},
+		{"another manager", mgr, 8, true, RuleRoundOpener},
+		{"another manager, the opener no longer manages", mgr, 8, false, ""},
+		{"the opener, no longer a manager", Standing{Actor: wayfare.Actor{PersonID: 7}}, 7, false, RuleOnlyManagement},
+		{"a member, the opener gone", Standing{Actor: wayfare.Actor{PersonID: 9}, Member: true}, 7, false, RuleOnlyManagement},
+	} {
+		e, _ := wayfare.AsError(CanCloseRound(tc.s, tc.opener, tc.openerManages))
+		if (e == nil) != (tc.want == "") || (e != nil && e.Rule != tc.want) {
+			t.Errorf("%s: %v, want rule %q", tc.name, e, tc.want)
+		}
 	}
 	now := time.Now()
 	r := &Round{Open: true, ClosesAt: now.Add(time.Minute)}

@@ -253,13 +253,14 @@ func Count(rs []Response) Tally {
 	return t
 }
 
-// CanCloseRound lets only the manager who opened the round close it, while
-// they still manage the group.
-func CanCloseRound(s Standing, openerID wayfare.ID) error {
+// CanCloseRound lets the manager who opened the round close it while they
+// still manage the group; once they no longer do (openerManages false),
+// any manager of the group may, so that no round is left open for good.
+func CanCloseRound(s Standing, openerID wayfare.ID, openerManages bool) error {
 	if err := CanDecide(s); err != nil {
 		return err
 	}
-	if !s.Actor.System && s.Actor.PersonID != openerID {
+	if !s.Actor.System && s.Actor.PersonID != openerID && openerManages {
 		return wayfare.Forbidden(RuleRoundOpener, "only the manager who opened the round may close it")
 	}
 	return nil

@@ -89,6 +89,16 @@ func (tx *Tx) decide(pitchID wayfare.ID, in management.NewDecision, roundID *way
 		"journey_id": d.JourneyID}
 	if roundID != nil {
 		payload["round_id"] = roundID
+	} else {
+		// Decided without waiting for the round open on the pitch: the
+		// decision ends it, so that no later close can overturn it.
+		closed, err := tx.closeOpenRound(pitchID, &d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if closed != nil {
+			payload["round_closed"] = *closed
+		}
 	}
 	return d, tx.act(ledger.DecisionMade, "pitch", pitchID, p.groupID, payload)
 }

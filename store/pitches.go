@@ -283,7 +283,15 @@ func (db *DB) Withdraw(ctx context.Context, id wayfare.ID) (*leadership.Pitch, e
 			return err
 		}
 		tx.touch(id)
-		return tx.act(ledger.PitchWithdrawn, "pitch", id, group, nil)
+		closed, err := tx.closeOpenRound(id, nil) // nothing is left to decide
+		if err != nil {
+			return err
+		}
+		var payload map[string]any
+		if closed != nil {
+			payload = map[string]any{"round_closed": *closed}
+		}
+		return tx.act(ledger.PitchWithdrawn, "pitch", id, group, payload)
 	})
 	if err != nil {
 		return nil, err

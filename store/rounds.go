@@ -137,7 +137,11 @@ func (db *DB) CloseRound(ctx context.Context, roundID wayfare.ID, in management.
 		if err != nil {
 			return err
 		}
-		if err := management.CanCloseRound(st, r.OpenerID); err != nil {
+		openerManages, err := isManager(tx, r.OpenerID, r.GroupID)
+		if err != nil {
+			return err
+		}
+		if err := management.CanCloseRound(st, r.OpenerID, openerManages); err != nil {
 			return err
 		}
 		if !r.Open {
@@ -281,4 +285,23 @@ func (db *DB) RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int
 		AND NOT EXISTS (SELECT 1 FROM round_responses x WHERE x.round_id = r.id AND x.person_id = ?)
 		ORDER BY r.closes_at, r.id LIMIT ?`, personID, micros(db.now()), personID, limit)
 	return out, err
+}
+
+// closeOpenRound closes the pitch's open round, if there is one, when
+// something other than its own close ends it: a decision made directly
+// (which the round is then linked to) or the pitch's withdrawal. It
+// returns the round closed, or nil.
+func (tx *Tx) closeOpenRound(pitchID wayfare.ID, decisionID *wayfare.ID) (*wayfare.ID, error) {
+	var id wayfare.ID
+	err := tx.row(`SELECT id FROM rounds WHERE pitch_id = ? AND closed_at IS NULL`, pitchID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(`UPDATE rounds SET closed_at = ?, decision_id = ? WHERE id = ?`, micros(tx.now), nullID(decisionID), id); err != nil {
+		return nil, err
+	}
+	tx.touch(pitchID)
+	return &id, nil
 }

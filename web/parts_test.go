@@ -269,4 +269,12 @@ func TestHomeAsksForRoundAnswers(t *testing.T) {
 	if _, body := member.get("/"); strings.Contains(body, ask) {
 		t.Fatal("an answered round no longer asks")
 	}
+	// Closed, the round keeps its answers on the pitch page.
+	if _, _, err := s.db.CloseRound(s.as("manager"), r.ID, management.Closing{Rationale: "Advised.", Outcome: management.Decline}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = member.get(s.path("/pitches/{P}"))
+	if !strings.Contains(body, "advice round closed") || !strings.Contains(body, "advises “Go ahead.”") {
+		t.Fatal("a closed round's answers stay on the pitch page")
+	}
 }

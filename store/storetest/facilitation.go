@@ -360,3 +360,59 @@ func testAdviceRound(t *testing.T, o *org) {
 		t.Fatalf("decisions = %+v", ds)
 	}
 }
+
+// testRoundsEnd checks that no round outlives what it asks about: a
+// decision made directly ends the open round (which can then no longer
+// overturn it), a withdrawal ends it, and when its opener no longer
+// manages the group another manager may close it.
+func testRoundsEnd(t *testing.T, o *org) {
+	closed := func(id wayfare.ID) *management.Round {
+		t.Helper()
+		r, err := o.db.Round(system(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	// Decided directly while a round is open.
+	p := o.pitch(t, o.eng, o.engineering, leadership.Proposal, 1)
+	r := o.round(t, p.ID, management.ConsentRound)
+	d, err := o.db.Decide(as(o.ceo), p.ID, management.NewDecision{Outcome: management.Adopt, Method: management.Directive,
+		Rationale: "Now."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := closed(r.ID); x.Open || x.DecisionID == nil || *x.DecisionID != d.ID {
+		t.Fatalf("a direct decision must end the open round and be linked to it: %+v", x)
+	}
+	if _, _, err := o.db.Respond(as(o.eng), r.ID, management.NewResponse{Objection: "Too late?"}); ruleOf(err) != management.RuleRoundClosed {
+		t.Fatalf("answering an ended round: %v", err)
+	}
+	if _, _, err := o.db.CloseRound(as(o.lead), r.ID, management.Closing{Rationale: "x"}); ruleOf(err) != management.RuleRoundClosed {
+		t.Fatalf("closing an ended round must not overturn the decision: %v", err)
+	}
+	if got, _ := o.db.Pitch(system(), p.ID); got.Status != leadership.Adopted {
+		t.Fatalf("the pitch is %s, want adopted", got.Status)
+	}
+	// Withdrawn while a round is open.
+	q := o.pitch(t, o.eng, o.engineering, leadership.Proposal, 1)
+	r = o.round(t, q.ID, management.Advice)
+	if _, err := o.db.Withdraw(as(o.eng), q.ID); err != nil {
+		t.Fatal(err)
+	}
+	if x := closed(r.ID); x.Open || x.DecisionID != nil {
+		t.Fatalf("a withdrawal must end the open round: %+v", x)
+	}
+	// The opener is no longer a manager: another manager closes.
+	w := o.pitch(t, o.eng, o.engineering, leadership.Proposal, 1)
+	r = o.round(t, w.ID, management.VoteRound)
+	if _, _, err := o.db.CloseRound(as(o.ceo), r.ID, management.Closing{Rationale: "x"}); ruleOf(err) != management.RuleRoundOpener {
+		t.Fatalf("another manager while the opener manages: %v", err)
+	}
+	if _, err := o.db.SetRole(system(), o.engineering, o.lead, people.Member); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := o.db.CloseRound(as(o.ceo), r.ID, management.Closing{Rationale: "Its opener moved on."}); err != nil {
+		t.Fatalf("another manager once the opener no longer manages: %v", err)
+	}
+}

@@ -87,6 +87,7 @@ var contract = []struct {
 	{"RoundConsentObjectionDeclines", testConsentRound},
 	{"RoundVoteMajorityAdopts", testVoteRound},
 	{"RoundAdviceNeedsOutcome", testAdviceRound},
+	{"RoundsEnd", testRoundsEnd},
 	{"ImportChart", testImportChart},
 }
 
