@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/people"
@@ -42,6 +45,7 @@ func (e *env) init(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Created the organization in %s with admin %s (id %s).\n", *data, p.Email, p.ID)
+	fmt.Fprintf(e.stdout, "Set a password to sign in with: wayfare password --data %s --email %s  (reads it from standard input)\n", *data, p.Email)
 	fmt.Fprintf(e.stdout, "Get an API token with: wayfare token create --data %s --email %s\n", *data, p.Email)
 	return nil
 }
@@ -108,5 +112,45 @@ func (e *env) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "backed up to %s\n", *out)
+	return nil
+}
+
+// password sets a person's password for signing in to the pages, read
+// as one line from standard input (so that it stays out of the shell's
+// history and the process list): wayfare password --data DIR --email E.
+func (e *env) password(ctx context.Context, args []string) error {
+	fs, data := e.flags("password")
+	email := fs.String("email", "", "the person's e-mail `address`")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("--email is required; the password is read from standard input")
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if err := people.ValidatePassword(pw); err != nil {
+		return fmt.Errorf("the password on standard input: %w", err)
+	}
+	hash, err := people.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	db, err := e.open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := db.PersonByEmail(system(ctx), *email)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *email, err)
+	}
+	if err := db.SetPassword(system(ctx), p.ID, hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "password set for %s\n", p.Email)
 	return nil
 }

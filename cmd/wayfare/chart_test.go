@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/store"
 )
 
 // TestImportExport brings an org chart in from a file, says what a dry run
@@ -61,5 +66,39 @@ eng@example.test,Cy Dunn,Engineer,vp@example.test,Executive/Engineering/Payments
 	out, err = cli(t, env, "import", exported)
 	if err != nil || !strings.Contains(out, "0 people created, 0 updated, 4 unchanged; 0 groups created; 0 roles set") {
 		t.Fatalf("the export imported back: %q %v", out, err)
+	}
+}
+
+// TestPassword sets a password from standard input, so that people of an
+// organization made with init can sign in to the pages.
+func TestPassword(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"WAYFARE_DATA": dir}
+	out, err := cli(t, env, "init", "--admin-email", "root@example.test", "--admin-name", "Root")
+	if err != nil || !strings.Contains(out, "wayfare password --data") {
+		t.Fatalf("init must say how to set a password: %q %v", out, err)
+	}
+	withStdin := func(stdin string, args ...string) (string, error) {
+		var o, e bytes.Buffer
+		err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &o, &e)
+		return o.String(), err
+	}
+	if _, err := withStdin("short\n", "password", "--email", "root@example.test"); err == nil || !strings.Contains(err.Error(), "between 10 and 200") {
+		t.Fatalf("a short password: %v", err)
+	}
+	if _, err := withStdin("a long enough password\n", "password", "--email", "nobody@example.test"); err == nil {
+		t.Fatal("a password for nobody")
+	}
+	if out, err := withStdin("a long enough password\r\n", "password", "--email", "ROOT@example.test"); err != nil || out != "password set for root@example.test\n" {
+		t.Fatalf("password: %q %v", out, err)
+	}
+	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(dir, "wayfare.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, hash, err := db.Credentials(context.Background(), "root@example.test")
+	if err != nil || !people.CheckPassword(hash, "a long enough password") || people.CheckPassword(hash, "a long enough password\r") {
+		t.Fatalf("the password set: %v", err)
 	}
 }

@@ -23,6 +23,7 @@ Usage:
   wayfare init    --data DIR --admin-email E --admin-name N
   wayfare serve   --data DIR [--addr A]
   wayfare token create --data DIR --email E
+  wayfare password --data DIR --email E   (the password on standard input)
   wayfare migrate --data DIR
   wayfare backup  --data DIR --out FILE
   wayfare import  --data DIR [--dry-run] people.csv
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return errors.New("usage: wayfare token create --data DIR --email E")
 		}
 		return e.tokenCreate(ctx, rest[1:])
+	case "password":
+		return e.password(ctx, rest)
 	case "migrate":
 		return e.migrate(ctx, rest)
 	case "backup":
