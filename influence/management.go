@@ -110,18 +110,31 @@ func ratio(a, b int) *float64 {
 var latencyBounds = []int{3600, 86400, 7 * 86400, 30 * 86400}
 
 // LatencyDistribution counts first decisions by how long they took: up to
-// an hour, a day, a week, thirty days, and longer.
+// an hour, a day, a week, thirty days, and longer, a bucket of fewer than
+// MinAggregate decisions joined with its neighbour (MergeSmall). Empty when
+// fewer than MinAggregate decisions are counted.
 func LatencyDistribution(seconds []float64) []LatencyBucket {
-	out := make([]LatencyBucket, len(latencyBounds)+1)
-	for i := range latencyBounds {
-		out[i].UpTo = &latencyBounds[i]
+	out := []LatencyBucket{}
+	if Hidden(len(seconds)) {
+		return out
 	}
+	counts := make([]int, len(latencyBounds)+1)
 	for _, s := range seconds {
 		i := 0
 		for i < len(latencyBounds) && s > float64(latencyBounds[i]) {
 			i++
 		}
-		out[i].Decisions++
+		counts[i]++
+	}
+	for _, span := range MergeSmall(counts) {
+		var b LatencyBucket
+		if span[1] < len(latencyBounds) {
+			b.UpTo = &latencyBounds[span[1]]
+		}
+		for _, n := range counts[span[0] : span[1]+1] {
+			b.Decisions += n
+		}
+		out = append(out, b)
 	}
 	return out
 }

@@ -192,27 +192,32 @@ func BalanceByLevel(ps []Person, acts []ActCount) []LevelBalance {
 var reachBounds = []int{0, 1, 3, 6, 11, 26, 51, 101}
 
 // ReachDistribution counts people by reach in widening buckets: 0, 1–2,
-// 3–5, 6–10, 11–25, 26–50, 51–100 and over 100. Empty when fewer than
-// MinAggregate people are counted.
+// 3–5, 6–10, 11–25, 26–50, 51–100 and over 100, a bucket of fewer than
+// MinAggregate people joined with its neighbour (MergeSmall). Empty when
+// fewer than MinAggregate people are counted.
 func ReachDistribution(reach []int) []ReachBucket {
 	out := []ReachBucket{}
 	if Hidden(len(reach)) {
 		return out
 	}
-	for i, lo := range reachBounds {
-		b := ReachBucket{Min: lo}
-		if i+1 < len(reachBounds) {
-			hi := reachBounds[i+1] - 1
-			b.Max = &hi
-		}
-		out = append(out, b)
-	}
+	counts := make([]int, len(reachBounds))
 	for _, r := range reach {
 		i := len(reachBounds) - 1
 		for i > 0 && r < reachBounds[i] {
 			i--
 		}
-		out[i].People++
+		counts[i]++
+	}
+	for _, span := range MergeSmall(counts) {
+		b := ReachBucket{Min: reachBounds[span[0]]}
+		if span[1]+1 < len(reachBounds) {
+			hi := reachBounds[span[1]+1] - 1
+			b.Max = &hi
+		}
+		for _, n := range counts[span[0] : span[1]+1] {
+			b.People += n
+		}
+		out = append(out, b)
 	}
 	return out
 }

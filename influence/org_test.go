@@ -159,19 +159,46 @@ func TestBalanceByLevel(t *testing.T) {
 }
 
 func TestReachDistribution(t *testing.T) {
-	got := ReachDistribution([]int{0, 0, 1, 2, 5, 200})
+	var reach []int
+	for n, r := range map[int]int{10: 0, 6: 1, 2: 4, 5: 12, 1: 200} { // people: reach
+		for range n {
+			reach = append(reach, r)
+		}
+	}
+	got := ReachDistribution(reach)
 	counts := []int{}
 	for _, b := range got {
 		counts = append(counts, b.People)
 	}
-	if want := []int{2, 2, 1, 0, 0, 0, 0, 1}; !slices.Equal(counts, want) {
-		t.Errorf("ReachDistribution counts = %v, want %v", counts, want)
+	// [10 6 2 0 5 0 0 1]: the one person over 100 joins 11–25 (through
+	// the empty buckets between), the two at 3–5 join 1–2.
+	if want := []int{10, 8, 0, 6}; !slices.Equal(counts, want) {
+		t.Fatalf("ReachDistribution counts = %v, want %v", counts, want)
 	}
-	if *got[1].Max != 2 || got[7].Min != 101 || got[7].Max != nil {
+	if got[1].Min != 1 || *got[1].Max != 5 || got[2].Min != 6 || *got[2].Max != 10 || got[3].Min != 11 || got[3].Max != nil {
 		t.Errorf("buckets: %+v", got)
 	}
 	if len(ReachDistribution([]int{1, 2})) != 0 {
 		t.Error("two people: hidden")
+	}
+}
+
+func TestMergeSmall(t *testing.T) {
+	for _, tc := range []struct {
+		counts []int
+		want   [][2]int
+	}{
+		{[]int{5, 0, 7}, [][2]int{{0, 0}, {1, 1}, {2, 2}}},    // none small: kept
+		{[]int{5, 1, 7}, [][2]int{{0, 1}, {2, 2}}},            // joins the one below
+		{[]int{2, 9, 0}, [][2]int{{0, 1}, {2, 2}}},            // the first joins the one above
+		{[]int{6, 0, 0, 4}, [][2]int{{0, 3}}},                 // down through empty buckets
+		{[]int{3, 1}, [][2]int{{0, 1}}},                       // all too few: one bucket
+		{[]int{0, 0}, [][2]int{{0, 0}, {1, 1}}},               // nothing to hide
+		{[]int{5, 4, 1, 5}, [][2]int{{0, 0}, {1, 2}, {3, 3}}}, // 1 joins 4: five
+	} {
+		if got := MergeSmall(tc.counts); !slices.Equal(got, tc.want) {
+			t.Errorf("MergeSmall(%v) = %v, want %v", tc.counts, got, tc.want)
+		}
 	}
 }
 
@@ -188,15 +215,24 @@ func TestNeedingLeadership(t *testing.T) {
 }
 
 func TestLatencyDistribution(t *testing.T) {
-	got := LatencyDistribution([]float64{60, 3600, 3601, 86400 * 3, 86400 * 40, 86400 * 50})
+	var secs []float64
+	for _, s := range []float64{60, 120, 3600, 3000, 1, 3601, 86400 * 3, 86400 * 40, 86400 * 50, 86400 * 60, 86400 * 70, 86400 * 80} {
+		secs = append(secs, s)
+	}
+	got := LatencyDistribution(secs)
 	counts := []int{}
 	for _, b := range got {
 		counts = append(counts, b.Decisions)
 	}
-	if want := []int{2, 1, 1, 0, 2}; !slices.Equal(counts, want) {
-		t.Errorf("LatencyDistribution = %v, want %v (an hour exactly is within the hour)", counts, want)
+	// [5 1 1 0 5]: an hour exactly is within the hour; the day and the
+	// week of one decision each join the hour.
+	if want := []int{7, 0, 5}; !slices.Equal(counts, want) {
+		t.Fatalf("LatencyDistribution = %v, want %v", counts, want)
 	}
-	if *got[0].UpTo != 3600 || got[4].UpTo != nil {
+	if *got[0].UpTo != 7*86400 || *got[1].UpTo != 30*86400 || got[2].UpTo != nil {
 		t.Errorf("bounds: %+v", got)
+	}
+	if len(LatencyDistribution(secs[:4])) != 0 {
+		t.Error("four decisions: hidden")
 	}
 }

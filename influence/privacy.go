@@ -1,6 +1,10 @@
 package influence
 
-import "github.com/wayfare-org/wayfare"
+import (
+	"slices"
+
+	"github.com/wayfare-org/wayfare"
+)
 
 // MinAggregate is the fewest people an aggregate may be computed over:
 // below it, the figure is hidden, since it would tell about individuals.
@@ -18,6 +22,39 @@ type Policy struct {
 
 // Hidden reports whether an aggregate over n people must be hidden.
 func Hidden(n int) bool { return n < MinAggregate }
+
+// MergeSmall joins each bucket of a distribution that counts from 1 to
+// MinAggregate−1 with its neighbour below (the first bucket with the one
+// above), the highest first, until every bucket counts none or at least
+// MinAggregate: a bucket of two people would describe those two. It
+// returns, for each bucket kept, the first and last of the buckets it
+// covers.
+func MergeSmall(counts []int) [][2]int {
+	spans := make([][2]int, len(counts))
+	sums := slices.Clone(counts)
+	for i := range spans {
+		spans[i] = [2]int{i, i}
+	}
+	for len(sums) > 1 {
+		k := -1
+		for i := len(sums) - 1; i >= 0; i-- {
+			if sums[i] > 0 && Hidden(sums[i]) {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			break
+		}
+		lo := max(k-1, 0)
+		hi := lo + 1
+		spans[lo][1] = spans[hi][1]
+		sums[lo] += sums[hi]
+		spans = slices.Delete(spans, hi, hi+1)
+		sums = slices.Delete(sums, hi, hi+1)
+	}
+	return spans
+}
 
 // MaySeeEveryone reports whether the actor may see the figures of any
 // person: admins, the command line, and everyone when the organization
