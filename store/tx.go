@@ -323,6 +323,9 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 	var fts []ftsRow
 	for _, r := range reqs {
 		var tx *Tx
+		// What a request's share wrote in an earlier pass (rolled back) is
+		// forgotten: a request that fails in this pass publishes nothing.
+		r.acts, r.fts, r.touched, r.roles, r.narrow = nil, nil, nil, false, false
 		tx, r.err = db.runOne(sqlTx, now, r, !plain)
 		if tx != nil {
 			r.acts, r.fts, r.touched, r.roles, r.narrow = tx.acts, tx.fts, tx.touched, tx.rolesChanged, tx.narrow

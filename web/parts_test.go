@@ -61,6 +61,11 @@ func TestKeptPitchPageFollowsChanges(t *testing.T) {
 	if res := member.post(page+"/tickets", nil); res.StatusCode != 303 {
 		t.Fatalf("buying: %d", res.StatusCode)
 	}
+	// A live region refreshed first (another tab's update) leaves the
+	// message for the page.
+	if res, frag := member.get(page, "X-Wayfare-Fragment", "tickets"); res.StatusCode != 200 || strings.Contains(frag, "Ticket bought") {
+		t.Fatalf("fragment: %d", res.StatusCode)
+	}
 	body := read(member)
 	if !strings.Contains(body, sold("2")) || !strings.Contains(body, "You hold a ticket") || !strings.Contains(body, "Ticket bought") {
 		t.Fatal("after buying, the member's page shows the ticket, the count and the message")

@@ -24,7 +24,7 @@ type pitchView struct {
 	Round       *management.Round     // the round open, if any
 	Names       map[wayfare.ID]string // who opened and answered the rounds
 	ClosesOn    string                // the default close of a new round
-	salesOpen   bool                  // rule 5 allows purchases now
+	sales       leadership.Sales      // what rule 5 asks, at each reading
 	holders     []wayfare.ID          // who holds a ticket, in the order of their ids
 	pitchViewer                       // what depends on who reads the page
 }
@@ -117,7 +117,7 @@ func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, er
 	if err != nil {
 		return nil, err
 	}
-	v.salesOpen = sales.CanBuy(time.Now()) == nil
+	v.sales = sales
 	if v.holders, err = s.svc.Holders(ctx, id); err != nil {
 		return nil, err
 	}
@@ -207,7 +207,9 @@ func (s *Server) pitchViewer(r *http.Request, v *pitchView) (pitchViewer, error)
 	ctx, p := r.Context(), v.Pitch
 	var out pitchViewer
 	_, out.Holds = slices.BinarySearch(v.holders, wayfare.ActorFrom(ctx).PersonID)
-	out.MayBuy = !out.Holds && v.salesOpen
+	// Asked at each reading: a kept page must not offer a purchase past
+	// the sales deadline.
+	out.MayBuy = !out.Holds && v.sales.CanBuy(time.Now()) == nil
 	standing, err := s.svc.Standing(ctx, p.GroupID, 0)
 	if err != nil {
 		return out, err

@@ -95,11 +95,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if b.Me == nil {
 		b.Me = s.me(r)
 	}
-	if b.Flash == "" {
+	fragment := r.Header.Get(fragmentHeader)
+	if b.Flash == "" && fragment == "" { // a live region leaves the message for the page
 		b.Flash = s.sessions.PopString(r.Context(), "flash")
 	}
 	name := "layout"
-	if f := r.Header.Get(fragmentHeader); f != "" {
+	if f := fragment; f != "" {
 		if set.Lookup("fragment-"+f) == nil {
 			http.Error(w, "no such fragment", http.StatusNotFound)
 			return

@@ -46,20 +46,39 @@ func (s *Server) openRound(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// roundOf reads the round named in the path.
-func roundOf(r *http.Request) (wayfare.ID, error) { return pathID(r, "round") }
+// roundOf reads the round named in the path, which must be a round of
+// the pitch the path names.
+func (s *Server) roundOf(r *http.Request, pitch wayfare.ID) (wayfare.ID, error) {
+	id, err := pathID(r, "round")
+	if err != nil {
+		return 0, err
+	}
+	x, err := s.svc.Round(r.Context(), id)
+	if err != nil {
+		return 0, err
+	}
+	if x.PitchID != pitch {
+		return 0, wayfare.NotFound("round")
+	}
+	return id, nil
+}
 
 func (s *Server) respond(w http.ResponseWriter, r *http.Request) error {
-	return s.roundAct(w, r, "Your answer is in; answering again replaces it.", func(wayfare.ID) error {
-		id, err := roundOf(r)
+	return s.roundAct(w, r, "Your answer is in; answering again replaces it.", func(pitch wayfare.ID) error {
+		id, err := s.roundOf(r, pitch)
 		if err != nil {
 			return err
 		}
 		in := management.NewResponse{Advice: r.PostFormValue("advice"), Objection: r.PostFormValue("objection"),
 			Choice: management.Choice(r.PostFormValue("choice"))}
-		if r.PostFormValue("answer") == "consent" {
+		switch r.PostFormValue("answer") {
+		case "consent":
 			yes := true
 			in.Consent, in.Objection = &yes, ""
+		case "object":
+			if strings.TrimSpace(in.Objection) == "" {
+				return wayfare.FieldError("objection", "is required when you object: say what stands in the way")
+			}
 		}
 		_, _, err = s.svc.Respond(r.Context(), id, in)
 		return err
@@ -67,8 +86,8 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) closeRound(w http.ResponseWriter, r *http.Request) error {
-	return s.roundAct(w, r, "Round closed and the decision recorded.", func(wayfare.ID) error {
-		id, err := roundOf(r)
+	return s.roundAct(w, r, "Round closed and the decision recorded.", func(pitch wayfare.ID) error {
+		id, err := s.roundOf(r, pitch)
 		if err != nil {
 			return err
 		}
