@@ -88,8 +88,8 @@ func (pl *player) scheduleFacilitation(o *org) {
 			StatusQuo: "The staging database is copied from production by hand every few weeks. Bugs that depend on recent data only show up in production.",
 			BetterWay: "A nightly job copies production into staging with personal data masked, so that every morning's tests run on yesterday's data.",
 			Evidence: []leadership.Evidence{{Kind: leadership.DataPoint, Label: "Production bugs last quarter that staging data could have caught",
-				Value: ptr(9), Unit: "bugs", Source: "Incident reviews"}},
-			TicketsWanted: 6})
+				Value: ptr(9.0), Unit: "bugs", Source: "Incident reviews"}},
+			TicketsWanted: ptr(6)})
 		if p != nil {
 			mayaPitch = p.ID
 		}
@@ -162,7 +162,7 @@ func (pl *player) scheduleFacilitation(o *org) {
 		p, err := pl.db.PitchIdea(vp, s.ID, bet.ID, management.IdeaPitch{Title: "One page per bet, with its measure of success",
 			StatusQuo:     "Our half-year bets live in slide decks; six months later nobody can say what success was supposed to look like.",
 			BetterWay:     "Every bet gets one page: the problem, the bet, the measure that tells us it worked, and who drives it. The pages are public.",
-			TicketsWanted: 4})
+			TicketsWanted: ptr(4)})
 		if err != nil {
 			return err
 		}
@@ -193,4 +193,4 @@ func (pl *player) scheduleFacilitation(o *org) {
 	})
 }
 
-func ptr(v float64) *float64 { return &v }
+func ptr[T any](v T) *T { return &v }

@@ -127,6 +127,11 @@ func TestIdeaPitchDefaults(t *testing.T) {
 	if p.Title != "Pair on reviews" || p.Kind != "proposal" || p.TicketsWanted != DefaultTicketsWanted || p.GroupID != 4 {
 		t.Fatalf("pitch = %+v", p)
 	}
+	zero := 0
+	p = IdeaPitch{StatusQuo: "a", BetterWay: "b", TicketsWanted: &zero}.Pitch(4, "Pair")
+	if err := p.Validate(time.Now()); wayfare.ErrorCode(err) != wayfare.EINVALID {
+		t.Fatalf("an explicit 0 tickets wanted must be refused, not replaced: %v", err)
+	}
 	long := DefaultTitle(string(make([]rune, 300)))
 	if n := len([]rune(long)); n != 200 {
 		t.Fatalf("title of %d characters", n)

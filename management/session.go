@@ -193,7 +193,7 @@ type IdeaPitch struct {
 	Title         string                `json:"title,omitempty"`
 	StatusQuo     string                `json:"status_quo"`
 	BetterWay     string                `json:"better_way"`
-	TicketsWanted int                   `json:"tickets_wanted,omitempty"`
+	TicketsWanted *int                  `json:"tickets_wanted,omitempty"` // nil: DefaultTicketsWanted
 	SalesClose    *time.Time            `json:"sales_close,omitempty"`
 	Evidence      []leadership.Evidence `json:"evidence,omitempty"`
 }
@@ -204,15 +204,15 @@ const DefaultTicketsWanted = 5
 // Pitch returns the pitch an idea becomes, to the session's group.
 func (p IdeaPitch) Pitch(groupID wayfare.ID, ideaText string) leadership.NewPitch {
 	in := leadership.NewPitch{GroupID: groupID, Kind: p.Kind, Title: p.Title, StatusQuo: p.StatusQuo, BetterWay: p.BetterWay,
-		TicketsWanted: p.TicketsWanted, SalesClose: p.SalesClose, Evidence: p.Evidence}
+		TicketsWanted: DefaultTicketsWanted, SalesClose: p.SalesClose, Evidence: p.Evidence}
+	if p.TicketsWanted != nil { // an explicit 0 is refused by the pitch's own check
+		in.TicketsWanted = *p.TicketsWanted
+	}
 	if in.Kind == "" {
 		in.Kind = leadership.Proposal
 	}
 	if in.Title == "" {
 		in.Title = DefaultTitle(ideaText)
-	}
-	if in.TicketsWanted == 0 {
-		in.TicketsWanted = DefaultTicketsWanted
 	}
 	if in.Evidence == nil {
 		in.Evidence = []leadership.Evidence{}

@@ -65,7 +65,7 @@ func (s *Server) sessionView(r *http.Request) (*sessionView, error) {
 		return nil, err
 	}
 	v := &sessionView{base: base{Title: "Session: " + d.Prompt}, S: d, Names: map[wayfare.ID]string{}, Ideas: map[wayfare.ID]string{},
-		Pitch: management.IdeaPitch{TicketsWanted: management.DefaultTicketsWanted}}
+		Pitch: management.IdeaPitch{TicketsWanted: ptr(management.DefaultTicketsWanted)}}
 	groups, err := s.svc.Names(ctx, "group", []wayfare.ID{d.GroupID})
 	if err != nil {
 		return nil, err
@@ -240,7 +240,9 @@ func (s *Server) pitchIdea(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := management.IdeaPitch{Title: strings.TrimSpace(r.PostFormValue("title")), StatusQuo: r.PostFormValue("status_quo"),
 		BetterWay: r.PostFormValue("better_way"), Kind: leadership.Proposal}
-	if in.TicketsWanted, err = formInt(r, "tickets_wanted"); err == nil {
+	var wanted int
+	if wanted, err = formInt(r, "tickets_wanted"); err == nil {
+		in.TicketsWanted = &wanted
 		var p *leadership.Pitch
 		if p, err = s.svc.PitchIdea(r.Context(), id, idea, in); err == nil {
 			return s.back(w, r, "/pitches/"+p.ID.String(), "Your idea is a pitch now: sell the tickets.")
@@ -248,3 +250,5 @@ func (s *Server) pitchIdea(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.sessionRefused(w, r, err, func(v *sessionView) { v.Pitch, v.PitchIdea = in, idea })
 }
+
+func ptr[T any](v T) *T { return &v }
