@@ -25,7 +25,10 @@ type ActSource interface {
 // StreamActs streams committed acts as server-sent events until the
 // request ends: the event name is the verb, the data the act as in
 // /api/v1/acts. A client that reconnects with Last-Event-ID first gets the
-// acts it missed (up to a page). The caller has checked who may listen.
+// acts it missed (up to a page). When acts were lost to the client —
+// more missed than a page, or a client too slow for the stream — a "gap"
+// event says so, so that it reads afresh what it shows. The caller has
+// checked who may listen.
 func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration) error {
 	rc := http.NewResponseController(w)
 	sub := src.Hub().Subscribe(256)
@@ -43,6 +46,7 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 		}
 		backlog, last = acts, id
 	}
+	gap := len(backlog) == wayfare.MaxLimit // perhaps more were missed than a page holds
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -50,6 +54,9 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 	fmt.Fprint(w, "retry: 2000\n: connected\n\n")
 	if err := rc.Flush(); err != nil {
 		return nil
+	}
+	if gap {
+		writeGap(w, "more acts were missed than a stream replays")
 	}
 	for i := len(backlog) - 1; i >= 0; i-- { // oldest first
 		writeEvent(w, backlog[i])
@@ -60,6 +67,7 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 	}
 	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
+	dropped := 0
 	for {
 		select {
 		case <-r.Context().Done():
@@ -72,6 +80,10 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 			}
 			if a.ID <= last {
 				continue // sent already from the backlog
+			}
+			if d := sub.Dropped(); d > dropped {
+				dropped = d
+				writeGap(w, "the stream dropped acts this client was too slow to take")
 			}
 			writeEvent(w, a)
 		}
@@ -87,4 +99,10 @@ func writeEvent(w io.Writer, a *wayfare.Act) {
 		return
 	}
 	fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", a.ID, a.Verb, b)
+}
+
+// writeGap tells the client that acts were lost to it.
+func writeGap(w io.Writer, reason string) {
+	b, _ := json.Marshal(map[string]string{"reason": reason})
+	fmt.Fprintf(w, "event: gap\ndata: %s\n\n", b)
 }

@@ -4,16 +4,19 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/api"
 	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/people"
 )
 
 // TestBadInput sends what a careless or hostile client sends and checks
@@ -289,5 +292,49 @@ func TestLastPageHasNoCursor(t *testing.T) {
 	short := decodeInto[api.List[map[string]any]](t, f.do("member", "GET", "/api/v1/people?limit="+strconv.Itoa(n-1), nil))
 	if short.NextCursor == "" {
 		t.Fatal("a page with more to follow must carry next_cursor")
+	}
+}
+
+// TestEventsSayWhenActsWereLost resumes a stream after more acts than a
+// stream replays: a "gap" event comes first, then the newest page.
+func TestEventsSayWhenActsWereLost(t *testing.T) {
+	f := newFixture(t)
+	acts := decodeInto[api.List[wayfare.Act]](t, f.do("member", "GET", "/api/v1/acts?limit=1", nil))
+	last := acts.Items[0].ID
+	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
+	var wg sync.WaitGroup
+	for i := range wayfare.MaxLimit + 20 {
+		wg.Go(func() {
+			if _, err := f.db.CreatePerson(sys, people.NewPerson{Name: "P", Email: fmt.Sprintf("p%d@example.test", i)}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	srv := httptest.NewServer(f.h)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+f.tokens["member"])
+	req.Header.Set("Last-Event-ID", last.String())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	r := bufio.NewReader(res.Body)
+	var events []string
+	for len(events) < 2 {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := strings.CutPrefix(line, "event: "); ok {
+			events = append(events, strings.TrimSpace(v))
+		}
+	}
+	if events[0] != "gap" || events[1] != "person.created" {
+		t.Fatalf("events %v, want a gap first", events)
 	}
 }

@@ -237,7 +237,7 @@ func (v *specValidator) checkProblem(rec *specRecorder) error {
 }
 
 // checkStream checks an event stream: its media type is the documented one
-// and every event's data is an Act.
+// and every event's data is an Act (a "gap" event's a StreamGap).
 func (v *specValidator) checkStream(route *routers.Route, status int, rec *specRecorder) error {
 	resp := route.Operation.Responses.Status(status)
 	if resp == nil || resp.Value == nil || resp.Value.Content.Get(rec.Header().Get("Content-Type")) == nil {
@@ -257,6 +257,10 @@ func (v *specValidator) checkStream(route *routers.Route, status int, rec *specR
 		switch {
 		case strings.HasPrefix(line, "event: "):
 			event = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: ") && event == "gap":
+			if err := v.visit("StreamGap", []byte(strings.TrimPrefix(line, "data: "))); err != nil {
+				return fmt.Errorf("event %q: %w", event, err)
+			}
 		case strings.HasPrefix(line, "data: "):
 			b := []byte(strings.TrimPrefix(line, "data: "))
 			if err := v.visit("Act", b); err != nil {

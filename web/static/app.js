@@ -130,6 +130,12 @@
    "stop.added", "stop.done", "stop.reopened", "driver.named", "pitch.published", "example.posted",
    "pitch.withdrawn", "session.opened", "session.moved", "idea.posted", "cluster.made", "vote.cast",
    "round.opened", "response.given", "round.closed"].forEach(function (verb) { events.addEventListener(verb, onAct); });
+  events.addEventListener("gap", function () { // acts were lost to this tab: read every live region afresh
+    if (actsList && !location.search) { location.reload(); return; }
+    if (pitch) { soon("tickets"); soon("decisions"); }
+    if (session) soon("session");
+    if (journey) soon("live");
+  });
 })();
 
 (function () {
