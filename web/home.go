@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
@@ -35,17 +36,40 @@ type roundRow struct {
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me := wayfare.ActorFrom(ctx).PersonID
-	fragment := r.Header.Get(fragmentHeader) != ""
-	if p, ok := s.parts.homes.get(me); ok && !fragment && p.current(s, me) {
+	fragment := r.Header.Get(fragmentHeader)
+	if fragment != "" && fragment != "home" {
+		http.Error(w, "no such fragment", http.StatusNotFound)
+		return nil
+	}
+	p, err := s.homePart(ctx, me)
+	if err != nil {
+		return err
+	}
+	if fragment == "home" { // the live region: the whole content, as kept
+		h := w.Header()
+		for k, v := range pageHeaders {
+			h[k] = v
+		}
+		h["Content-Length"] = []string{strconv.Itoa(len(p.whole))}
+		w.Write(p.whole)
+		return nil
+	}
+	s.writePage(w, r, http.StatusOK, &base{Title: "Home"}, p.head, p.whole)
+	return nil
+}
+
+// homePart returns the person's kept home page, with the cards of pitches
+// that changed rendered again, or reads and renders it afresh.
+func (s *Server) homePart(ctx context.Context, me wayfare.ID) (*homePart, error) {
+	if p, ok := s.parts.homes.get(me); ok && p.current(s, me) {
 		if stale := p.stale(s); len(stale) > 0 {
 			var err error
 			if p, err = s.refreshCards(ctx, p, stale); err != nil {
-				return err
+				return nil, err
 			}
 			s.parts.homes.put(me, p, p.size())
 		}
-		s.writePage(w, r, http.StatusOK, &base{Title: "Home"}, p.head, p.whole)
-		return nil
+		return p, nil
 	}
 	// The versions are read before the data: a commit in between makes
 	// the page look older than it is, never newer.
@@ -77,14 +101,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	v.Riding = journeys(management.JourneyFilter{RiderID: me, Page: page(8)})
 	v.Driving = journeys(management.JourneyFilter{DriverID: me, Page: page(8)})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if v.AwaitingAnswer, err = s.roundsAwaiting(ctx, me); err != nil {
-		return err
-	}
-	if fragment {
-		s.render(w, r, http.StatusOK, "home", v)
-		return nil
+		return nil, err
 	}
 	// The pitches' versions are read after the lists, and their counts
 	// again after the versions: purchases change nothing else a list
@@ -103,7 +123,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	sold, err := s.svc.TicketsSold(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, p := range shown {
 		if n, ok := sold[p.ID]; ok {
@@ -112,19 +132,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if part.head, err = s.exec("home", "head", v); err != nil {
-		return err
+		return nil, err
 	}
 	content, err := s.exec("home", "content", v)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.newHomePart(part, content, shown, versions); err != nil {
-		return err
+		return nil, err
 	}
 	part.until = time.Now().Add(partLife)
 	s.parts.homes.put(me, part, part.size())
-	s.writePage(w, r, http.StatusOK, &v.base, part.head, part.whole)
-	return nil
+	return part, nil
 }
 
 // roundsAwaiting reads the decision rounds that wait for the person's

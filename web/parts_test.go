@@ -283,3 +283,22 @@ func TestHomeAsksForRoundAnswers(t *testing.T) {
 		t.Fatal("a closed round's answers stay on the pitch page")
 	}
 }
+
+// TestHomeLiveRegion serves the home page's live region alone, from the
+// kept page, and refuses regions it does not have.
+func TestHomeLiveRegion(t *testing.T) {
+	s := newSite(t)
+	member := s.signIn("member")
+	member.get("/")
+	if _, _, err := s.db.BuyTicket(s.as("outsider"), s.P); err != nil {
+		t.Fatal(err)
+	}
+	res, body := member.get("/", "X-Wayfare-Fragment", "home")
+	if res.StatusCode != 200 || strings.Contains(body, "<html") || !strings.HasPrefix(body, `<div class="home" data-live-home data-fragment="home"`) ||
+		!strings.Contains(body, `aria-label="1 of 3 tickets sold"`) || res.ContentLength != int64(len(body)) {
+		t.Fatalf("the home region: %d\n%.300s", res.StatusCode, body)
+	}
+	if res, _ := member.get("/", "X-Wayfare-Fragment", "tickets"); res.StatusCode != 404 {
+		t.Fatalf("a region the home page does not have: %d", res.StatusCode)
+	}
+}

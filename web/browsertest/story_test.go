@@ -83,6 +83,12 @@ func (s *suite) story(t *testing.T) {
 	priya.openOK(t, pitchPath)
 	noDecisionControl(t, priya)
 
+	// Elena manages the Executive team: her home page, open all along,
+	// counts the tickets on the card of the pitch waiting for her.
+	elena := s.as(t, emailCEO)
+	elena.openOK(t, "/")
+	js[bool](t, elena, `window.__stayed = true`)
+
 	// Followers: three colleagues buy tickets; Maya's open tab counts them live.
 	for i, c := range s.colleagues[:3] {
 		buyer := s.as(t, c.Email)
@@ -102,8 +108,14 @@ func (s *suite) story(t *testing.T) {
 		t.Errorf("the status line for screen readers says %q, want the new count", got)
 	}
 
+	homeCard := fmt.Sprintf(`document.querySelector('section[aria-labelledby="h-awaiting"] a[href=%q]')`+
+		`?.closest("li")?.querySelector(".sold")?.textContent.trim() === "3"`, pitchPath)
+	elena.waitFor(t, "the count on the card of her home page", homeCard, liveBudget)
+	if !js[bool](t, elena, `window.__stayed === true`) {
+		t.Errorf("Elena's home page reloaded; it should update in place")
+	}
+
 	// Management: the Executive team's manager sees it waiting and adopts it.
-	elena := s.as(t, emailCEO)
 	elena.openOK(t, "/")
 	if !elena.has(t, fmt.Sprintf(`section[aria-labelledby="h-awaiting"] a[href=%q]`, pitchPath)) {
 		t.Errorf("Elena's home does not list the pitch among the decisions waiting for her")

@@ -63,7 +63,8 @@
         box.innerHTML = html.trim();
         var fresh = box.firstElementChild;
         if (!fresh) return;
-        var before = announcement(el);
+        var quiet = el.hasAttribute("data-quiet"); // a region of many figures: no single one to say
+    var before = quiet ? "" : announcement(el);
         var active = document.activeElement;
         var key = active && el.contains(active) && active !== el ? focusKey(active) : null;
         Array.prototype.forEach.call(fresh.attributes, function (a) { el.setAttribute(a.name, a.value); });
@@ -72,7 +73,7 @@
           var again = findByKey(el, key);
           if (again) again.focus({ preventScroll: true });
         }
-        var now = announcement(el), status = document.getElementById("live-status");
+        var now = quiet ? "" : announcement(el), status = document.getElementById("live-status");
         if (status && now && now !== before) status.textContent = now;
         el.classList.remove("live-flash");
         void el.offsetWidth; // restart the animation
@@ -81,11 +82,12 @@
       .catch(function () {});
   }
 
+  var home = document.querySelector("[data-live-home]");
   var pitch = document.querySelector("[data-live-pitch]");
   var journey = document.querySelector("[data-live-journey]");
   var session = document.querySelector("[data-live-session]");
   var actsList = document.querySelector("[data-live-acts]");
-  if (!pitch && !journey && !session && !actsList) return;
+  if (!home && !pitch && !journey && !session && !actsList) return;
   if (!window.EventSource) return;
 
   var pending = {};
@@ -99,6 +101,14 @@
   function onAct(e) {
     var act;
     try { act = JSON.parse(e.data); } catch (err) { return; }
+    if (home) {
+      // A purchase matters here only for a pitch the page shows; anything
+      // else may change what the lists hold.
+      var ticket = act.verb === "ticket.bought" || act.verb === "ticket.refunded";
+      var me = document.querySelector(".me a[href^='/people/']");
+      var mine = me && act.person_id && me.getAttribute("href") === "/people/" + act.person_id;
+      if (!ticket || mine || home.querySelector('a[href="/pitches/' + act.subject_id + '"]')) soon("home");
+    }
     if (pitch && act.subject_kind === "pitch" && act.subject_id === pitch.dataset.livePitch) {
       soon("tickets");
       if (act.verb === "decision.made" || act.verb.indexOf("round.") === 0 || act.verb === "response.given") soon("decisions");
@@ -132,6 +142,7 @@
    "round.opened", "response.given", "round.closed"].forEach(function (verb) { events.addEventListener(verb, onAct); });
   events.addEventListener("gap", function () { // acts were lost to this tab: read every live region afresh
     if (actsList && !location.search) { location.reload(); return; }
+    if (home) soon("home");
     if (pitch) { soon("tickets"); soon("decisions"); }
     if (session) soon("session");
     if (journey) soon("live");
