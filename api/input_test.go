@@ -241,29 +241,7 @@ func TestEventsResumeFromLastEventID(t *testing.T) {
 	last := acts.Items[0].ID
 	f.do("outsider", "POST", f.path("/api/v1/pitches/{P}/tickets"), nil)
 	f.do("member", "POST", f.path("/api/v1/journeys/{J}/doubts"), nil)
-	srv := httptest.NewServer(f.h)
-	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v1/events", nil)
-	req.Header.Set("Authorization", "Bearer "+f.tokens["member"])
-	req.Header.Set("Last-Event-ID", last.String())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	r := bufio.NewReader(res.Body)
-	var events []string
-	for len(events) < 2 {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v, ok := strings.CutPrefix(line, "event: "); ok {
-			events = append(events, strings.TrimSpace(v))
-		}
-	}
+	events := resumeEvents(t, f, last, 2)
 	if events[0] != "ticket.bought" || events[1] != "doubt.raised" {
 		t.Fatalf("missed events replayed as %v, want oldest first", events)
 	}
@@ -311,6 +289,16 @@ func TestEventsSayWhenActsWereLost(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	events := resumeEvents(t, f, last, 2)
+	if events[0] != "gap" || events[1] != "person.created" {
+		t.Fatalf("events %v, want a gap first", events)
+	}
+}
+
+// resumeEvents opens the event stream as the member, resuming after last,
+// and returns the names of its first n events.
+func resumeEvents(t *testing.T, f *fixture, last wayfare.ID, n int) []string {
+	t.Helper()
 	srv := httptest.NewServer(f.h)
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -325,7 +313,7 @@ func TestEventsSayWhenActsWereLost(t *testing.T) {
 	defer res.Body.Close()
 	r := bufio.NewReader(res.Body)
 	var events []string
-	for len(events) < 2 {
+	for len(events) < n {
 		line, err := r.ReadString('\n')
 		if err != nil {
 			t.Fatal(err)
@@ -334,7 +322,5 @@ func TestEventsSayWhenActsWereLost(t *testing.T) {
 			events = append(events, strings.TrimSpace(v))
 		}
 	}
-	if events[0] != "gap" || events[1] != "person.created" {
-		t.Fatalf("events %v, want a gap first", events)
-	}
+	return events
 }

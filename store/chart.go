@@ -59,19 +59,14 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 	byEmail := map[string]*chartPerson{}
 	byID := map[wayfare.ID]*chartPerson{}
 	rows, err := tx.query(`SELECT id, email, name, title, COALESCE(manager_id, 0), admin FROM people`)
-	if err != nil {
-		return res, err
-	}
-	for rows.Next() {
+	if err := scanEach(rows, err, func(rows *sql.Rows) error {
 		p := &chartPerson{}
 		if err := rows.Scan(&p.id, &p.email, &p.name, &p.title, &p.manager, &p.admin); err != nil {
-			rows.Close()
-			return res, err
+			return err
 		}
 		byEmail[p.email], byID[p.id] = p, p
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return res, err
 	}
 	for _, p := range byID {
@@ -172,20 +167,15 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 	}
 	roles := map[[2]wayfare.ID]people.Role{}
 	mrows, err := tx.query(`SELECT group_id, person_id, role FROM memberships`)
-	if err != nil {
-		return res, err
-	}
-	for mrows.Next() {
+	if err := scanEach(mrows, err, func(rows *sql.Rows) error {
 		var g, p wayfare.ID
 		var role people.Role
-		if err := mrows.Scan(&g, &p, &role); err != nil {
-			mrows.Close()
-			return res, err
+		if err := rows.Scan(&g, &p, &role); err != nil {
+			return err
 		}
 		roles[[2]wayfare.ID{g, p}] = role
-	}
-	mrows.Close()
-	if err := mrows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return res, err
 	}
 	for _, r := range c.Rows {
@@ -233,20 +223,16 @@ type groupKey struct {
 // with the same name under one parent, the older.
 func (tx *Tx) groupPaths() (map[groupKey]wayfare.ID, error) {
 	rows, err := tx.query(`SELECT id, name, COALESCE(parent_id, 0) FROM groups ORDER BY id DESC`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[groupKey]wayfare.ID{}
-	for rows.Next() {
+	return out, scanEach(rows, err, func(rows *sql.Rows) error {
 		var id, parent wayfare.ID
 		var name string
 		if err := rows.Scan(&id, &name, &parent); err != nil {
-			return nil, err
+			return err
 		}
 		out[groupKey{parent, name}] = id
-	}
-	return out, rows.Err()
+		return nil
+	})
 }
 
 // ExportChart returns the organization as a chart: every person with
@@ -267,16 +253,7 @@ func (db *DB) ExportChart(ctx context.Context) (*people.Chart, error) {
 	defer rtx.Rollback()
 	each := func(fn func(*sql.Rows) error, q string) error {
 		rows, err := rtx.QueryContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return scanEach(rows, err, fn)
 	}
 	groups := map[wayfare.ID]group{}
 	err = each(func(rows *sql.Rows) error {

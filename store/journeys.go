@@ -521,6 +521,12 @@ func (db *DB) journeyParts(ctx context.Context, j *management.Journey) error {
 
 func (db *DB) each(ctx context.Context, fn func(*sql.Rows) error, q string, args ...any) error {
 	rows, err := db.readQuery(ctx, q, args...)
+	return scanEach(rows, err, fn)
+}
+
+// scanEach calls fn for each of the rows a query returned (or returns the
+// query's error), then closes them.
+func scanEach(rows *sql.Rows, err error, fn func(*sql.Rows) error) error {
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,14 @@ func (s *Server) names(r *http.Request, into map[wayfare.ID]string, ids []wayfar
 // journeyAct runs a journey action from a form and goes back to the
 // journey with a message; a refusal is shown on the journey page.
 func (s *Server) journeyAct(w http.ResponseWriter, r *http.Request, done string, act func(id wayfare.ID) error) error {
+	return s.formAct(w, r, "journey", "/journeys/", done, act, func(r *http.Request) (view, error) { return s.journeyView(r) })
+}
+
+// formAct runs a form's action on what the path's id names and goes back
+// to its page (prefix and id) with a message; a refusal is shown on that
+// page, read afresh, with the reason and the status it calls for.
+func (s *Server) formAct(w http.ResponseWriter, r *http.Request, page, prefix, done string, act func(id wayfare.ID) error,
+	reread func(*http.Request) (view, error)) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -108,21 +116,15 @@ func (s *Server) journeyAct(w http.ResponseWriter, r *http.Request, done string,
 		if !ok {
 			return err
 		}
-		v, verr := s.journeyView(r)
+		v, verr := reread(r)
 		if verr != nil {
 			return verr
 		}
-		v.Problem = e
-		status := http.StatusBadRequest
-		if e.Code == wayfare.EFORBIDDEN {
-			status = http.StatusForbidden
-		} else if e.Code == wayfare.ECONFLICT {
-			status = http.StatusConflict
-		}
-		s.render(w, r, status, "journey", v)
+		v.layout().Problem = e
+		s.render(w, r, statusOf(e), page, v)
 		return nil
 	}
-	return s.back(w, r, "/journeys/"+id.String(), done)
+	return s.back(w, r, prefix+id.String(), done)
 }
 
 func (s *Server) nameDriver(w http.ResponseWriter, r *http.Request) error {

@@ -12,24 +12,7 @@ import (
 // roundAct runs a round action from the pitch page's forms and goes back
 // to the pitch; a refusal is shown on the pitch page.
 func (s *Server) roundAct(w http.ResponseWriter, r *http.Request, done string, act func(pitch wayfare.ID) error) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := act(id); err != nil {
-		e, ok := refused(err)
-		if !ok {
-			return err
-		}
-		v, verr := s.pitchView(r)
-		if verr != nil {
-			return verr
-		}
-		v.Problem = e
-		s.render(w, r, statusOf(e), "pitch", v)
-		return nil
-	}
-	return s.back(w, r, "/pitches/"+id.String(), done)
+	return s.formAct(w, r, "pitch", "/pitches/", done, act, func(r *http.Request) (view, error) { return s.pitchView(r) })
 }
 
 func (s *Server) openRound(w http.ResponseWriter, r *http.Request) error {
