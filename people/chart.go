@@ -1,6 +1,7 @@
 package people
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -21,14 +22,21 @@ import (
 //	vp@example.org,Ben Hale,VP Engineering,ceo@example.org,Executive team;Engineering:manager,
 //	eng@example.org,Cy Dunn,Engineer,vp@example.org,Engineering/Payments,
 //
-// email and name are required; the other columns may be left out. groups
-// lists group paths separated by ";", a path naming nested groups from the
-// top with "/" (a group is created, under its parent, when no group of
-// that name is there yet), each path followed by ":manager" or ":member"
-// (the default). admin is "true" or empty.
+// email and name are required; the other columns may be left out, and a
+// column left out changes nothing of the people already in the
+// organization. groups lists group paths separated by ";", a path naming
+// nested groups from the top with "/" (a group is created, under its
+// parent, when no group of that name is there yet), each path followed by
+// ":manager" or ":member" (the default); a "/", ";", ":" or "\" in a
+// group's name is written with a "\" before it. admin is "true" or empty.
 type Chart struct {
 	Rows []ChartRow
+	// Columns says which columns the chart has; WriteChart writes all.
+	Columns map[string]bool
 }
+
+// Has reports whether the chart has the column.
+func (c *Chart) Has(column string) bool { return c.Columns == nil || c.Columns[column] }
 
 // ChartRow is one person of a chart.
 type ChartRow struct {
@@ -102,7 +110,11 @@ func (e *ChartError) err() error {
 // managers within the chart. Whether a manager outside the chart exists
 // is for the store to tell. All problems are reported together.
 func ReadChart(r io.Reader) (*Chart, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" { // a byte order mark, as spreadsheets write
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
 	header, err := cr.Read()
@@ -111,10 +123,13 @@ func ReadChart(r io.Reader) (*Chart, error) {
 	} else if err != nil {
 		return nil, &ChartError{Problems: []ChartProblem{{Line: 1, Message: err.Error()}}}
 	}
+	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
+		header = header[:len(header)-1] // empty columns a spreadsheet left at the end
+	}
 	problems := &ChartError{}
 	col := map[string]int{}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = strings.ToLower(strings.TrimSpace(h))
 		switch {
 		case !slices.Contains(ChartColumns, h):
 			problems.add(1, h, "is not a column of a chart (the columns are %s)", strings.Join(ChartColumns, ", "))
@@ -138,7 +153,10 @@ func ReadChart(r io.Reader) (*Chart, error) {
 		}
 		return ""
 	}
-	c := &Chart{}
+	c := &Chart{Columns: map[string]bool{}}
+	for name := range col {
+		c.Columns[name] = true
+	}
 	lines := map[string]int{} // e-mail address → line
 	for {
 		rec, err := cr.Read()
@@ -157,7 +175,7 @@ func ReadChart(r io.Reader) (*Chart, error) {
 			continue
 		}
 		line, _ := cr.FieldPos(0)
-		if len(rec) > len(header) {
+		if len(rec) > len(header) && strings.TrimSpace(strings.Join(rec[len(header):], "")) != "" {
 			problems.add(line, "", "has %d fields, the header %d", len(rec), len(header))
 			continue
 		}
@@ -203,38 +221,43 @@ func ReadChart(r io.Reader) (*Chart, error) {
 }
 
 // readGroups reads a person's groups: paths separated by ";", each with
-// an optional ":member" or ":manager".
+// an optional ":member" or ":manager"; "\" makes the next character part
+// of a name.
 func readGroups(problems *ChartError, line int, field string) []ChartGroup {
 	var out []ChartGroup
 	seen := map[string]bool{}
-	for entry := range strings.SplitSeq(field, ";") {
-		entry = strings.TrimSpace(entry)
-		if entry == "" {
+	for _, entry := range splitEscaped(field, ';') {
+		if strings.TrimSpace(entry) == "" {
 			continue
 		}
 		g := ChartGroup{Role: Member}
-		if i := strings.LastIndex(entry, ":"); i >= 0 {
-			g.Role = Role(strings.ToLower(strings.TrimSpace(entry[i+1:])))
-			entry = strings.TrimSpace(entry[:i])
+		parts := splitEscaped(entry, ':')
+		if len(parts) > 2 {
+			problems.add(line, "groups", "%q has more than one \":\" (write \\: for one in a group's name)", unescape(entry))
+			continue
+		}
+		if len(parts) == 2 {
+			g.Role = Role(strings.ToLower(strings.TrimSpace(parts[1])))
 			if !g.Role.Valid() {
-				problems.add(line, "groups", "%q: the role must be %q or %q", entry, Member, Manager)
+				problems.add(line, "groups", "%q: the role after \":\" must be %q or %q (write \\: for a colon in a group's name)",
+					unescape(parts[0]), Member, Manager)
 				continue
 			}
 		}
 		ok := true
-		for name := range strings.SplitSeq(entry, "/") {
-			ng := NewGroup{Name: name}
+		for _, name := range splitEscaped(parts[0], '/') {
+			ng := NewGroup{Name: unescape(name)}
 			if err := ng.Validate(); err != nil {
 				e, _ := wayfare.AsError(err)
-				problems.add(line, "groups", "%q: a group's name %s", entry, e.Message)
+				problems.add(line, "groups", "%q: a group's name %s", unescape(parts[0]), e.Message)
 				ok = false
 				break
 			}
 			g.Path = append(g.Path, ng.Name)
 		}
-		key := strings.Join(g.Path, "/")
+		key := strings.Join(g.Path, "\x00")
 		if ok && seen[key] {
-			problems.add(line, "groups", "%q is named twice", entry)
+			problems.add(line, "groups", "%q is named twice", unescape(parts[0]))
 			ok = false
 		}
 		if ok {
@@ -245,35 +268,94 @@ func readGroups(problems *ChartError, line int, field string) []ChartGroup {
 	return out
 }
 
+// splitEscaped splits s at each sep that no "\" stands before, keeping
+// the escapes in the parts.
+func splitEscaped(s string, sep byte) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case sep:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// unescape drops the "\" before escaped characters.
+func unescape(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// escapeName writes a group's name for a chart's path.
+func escapeName(name string) string {
+	return strings.NewReplacer("\\", "\\\\", "/", "\\/", ";", "\\;", ":", "\\:").Replace(name)
+}
+
 // checkCircles refuses a chart whose reporting lines, within the chart,
 // go round in a circle.
 func (c *Chart) checkCircles(lines map[string]int) error {
 	manager := map[string]string{}
+	emails := make([]string, 0, len(c.Rows))
 	for _, r := range c.Rows {
 		manager[r.Person.Email] = r.ManagerEmail
+		emails = append(emails, r.Person.Email)
 	}
 	problems := &ChartError{}
+	on := OnCircles(emails, func(e string) string { return manager[e] })
 	for _, r := range c.Rows {
-		if at := CircleFrom(r.Person.Email, func(e string) string { return manager[e] }); at != "" && at == r.Person.Email {
+		if on[r.Person.Email] {
 			problems.add(lines[r.Person.Email], "manager_email", "the reporting line of %s comes back to them", r.Person.Email)
 		}
 	}
 	return problems.err()
 }
 
-// CircleFrom follows reporting lines up from a person, manager by manager,
-// and returns the first person met twice ("" when the line reaches the
-// top). A person is on a circle when CircleFrom returns them.
-func CircleFrom[K comparable](start K, managerOf func(K) K) K {
+// OnCircles returns the people of start whose reporting lines, followed
+// manager by manager, come back to them. Each line is walked once: the
+// cost grows with the number of people, not with the depth of the chart.
+func OnCircles[K comparable](start []K, managerOf func(K) K) map[K]bool {
 	var zero K
-	seen := map[K]bool{}
-	for k := start; k != zero; k = managerOf(k) {
-		if seen[k] {
-			return k
+	const (
+		walking = 1
+		done    = 2
+	)
+	state := map[K]int{}
+	on := map[K]bool{}
+	for _, s := range start {
+		var path []K
+		k := s
+		for k != zero && state[k] == 0 {
+			state[k] = walking
+			path = append(path, k)
+			k = managerOf(k)
 		}
-		seen[k] = true
+		if k != zero && state[k] == walking { // the walk came back to k: k and those after it are a circle
+			for i := len(path) - 1; i >= 0; i-- {
+				on[path[i]] = true
+				if path[i] == k {
+					break
+				}
+			}
+		}
+		for _, p := range path {
+			state[p] = done
+		}
 	}
-	return zero
+	return on
 }
 
 // WriteChart writes a chart as CSV, with the header row.
@@ -285,7 +367,11 @@ func WriteChart(w io.Writer, c *Chart) error {
 	for _, r := range c.Rows {
 		groups := make([]string, 0, len(r.Groups))
 		for _, g := range r.Groups {
-			s := strings.Join(g.Path, "/")
+			names := make([]string, len(g.Path))
+			for i, n := range g.Path {
+				names[i] = escapeName(n)
+			}
+			s := strings.Join(names, "/")
 			if g.Role == Manager {
 				s += ":manager"
 			}

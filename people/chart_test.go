@@ -99,12 +99,65 @@ func TestReadChartProblems(t *testing.T) {
 	}
 }
 
-func TestCircleFrom(t *testing.T) {
-	m := map[string]string{"a": "b", "b": "c", "c": "a", "d": "a", "e": "f", "f": ""}
+func TestOnCircles(t *testing.T) {
+	m := map[string]string{"a": "b", "b": "c", "c": "a", "d": "a", "e": "f", "f": "", "g": "g"}
 	up := func(k string) string { return m[k] }
-	for _, tc := range []struct{ from, want string }{{"a", "a"}, {"d", "a"}, {"e", ""}, {"f", ""}, {"x", ""}} {
-		if got := people.CircleFrom(tc.from, up); got != tc.want {
-			t.Errorf("CircleFrom(%q) = %q, want %q", tc.from, got, tc.want)
+	got := people.OnCircles([]string{"d", "e", "a", "b", "c", "f", "g", "x"}, up)
+	want := map[string]bool{"a": true, "b": true, "c": true, "g": true}
+	if len(got) != len(want) {
+		t.Fatalf("OnCircles = %v, want %v", got, want)
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("%s is on a circle", k)
 		}
+	}
+	// A chain of 100,000 is walked once, not once per person.
+	chain := map[int]int{}
+	var all []int
+	for i := 1; i <= 100_000; i++ {
+		chain[i] = i - 1
+		all = append(all, i)
+	}
+	if on := people.OnCircles(all, func(k int) int { return chain[k] }); len(on) != 0 {
+		t.Fatalf("a chain has no circle: %d", len(on))
+	}
+}
+
+func TestChartSpreadsheetQuirks(t *testing.T) {
+	// A byte order mark before a quoted header, empty columns at the end of
+	// the header and empty fields at the end of a row.
+	csv := "\ufeff\"email\",\"name\",,\r\na@x.org,A,,\r\nb@x.org,B\r\n"
+	c, err := people.ReadChart(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rows) != 2 || c.Rows[0].Person.Email != "a@x.org" || !c.Has("email") || c.Has("title") {
+		t.Fatalf("rows %+v, columns %v", c.Rows, c.Columns)
+	}
+}
+
+func TestChartGroupNamesWithSeparators(t *testing.T) {
+	c := &people.Chart{Rows: []people.ChartRow{{Person: people.NewPerson{Email: "a@x.org", Name: "A"},
+		Groups: []people.ChartGroup{{Path: []string{"R&D / Platform", "Ops: EU; West", `Back\slash`}, Role: people.Manager}}}}}
+	var buf bytes.Buffer
+	if err := people.WriteChart(&buf, c); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `R&D \/ Platform/Ops\: EU\; West/Back\\slash:manager`) {
+		t.Fatalf("written as %q", buf.String())
+	}
+	again, err := people.ReadChart(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := again.Rows[0].Groups[0]
+	if strings.Join(g.Path, "|") != `R&D / Platform|Ops: EU; West|Back\slash` || g.Role != people.Manager {
+		t.Fatalf("read back as %+v", g)
+	}
+	// Unescaped, a colon in a name reads as a role, and the message says how to write it.
+	_, err = people.ReadChart(strings.NewReader("email,name,groups\na@x.org,A,Ops: EU\n"))
+	if err == nil || !strings.Contains(err.Error(), `\:`) {
+		t.Fatalf("an unescaped colon: %v", err)
 	}
 }

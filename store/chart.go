@@ -80,10 +80,31 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 	for email, p := range byEmail {
 		manager[email] = p.managerEmail
 	}
-	for _, r := range c.Rows {
+	// A column the chart leaves out changes nothing of the people already
+	// in the organization: their values stand in for it.
+	merged := make([]people.ChartRow, len(c.Rows))
+	for i, r := range c.Rows {
+		if p, ok := byEmail[r.Person.Email]; ok {
+			if !c.Has("title") {
+				r.Person.Title = p.title
+			}
+			if !c.Has("manager_email") {
+				r.ManagerEmail = p.managerEmail
+			}
+			if !c.Has("admin") {
+				r.Person.Admin = p.admin
+			}
+		}
+		merged[i] = r
 		manager[r.Person.Email] = r.ManagerEmail
 	}
+	c = &people.Chart{Rows: merged, Columns: c.Columns}
 	problems := &people.ChartError{}
+	emails := make([]string, 0, len(c.Rows))
+	for _, r := range c.Rows {
+		emails = append(emails, r.Person.Email)
+	}
+	on := people.OnCircles(emails, func(e string) string { return manager[e] })
 	for _, r := range c.Rows {
 		if m := r.ManagerEmail; m != "" {
 			if _, ok := manager[m]; !ok {
@@ -92,7 +113,7 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 				continue
 			}
 		}
-		if at := people.CircleFrom(r.Person.Email, func(e string) string { return manager[e] }); at == r.Person.Email {
+		if on[r.Person.Email] {
 			problems.Problems = append(problems.Problems, people.ChartProblem{Line: r.Line, Column: "manager_email",
 				Message: "the reporting line of " + r.Person.Email + " would come back to them"})
 		}
@@ -275,9 +296,6 @@ func (db *DB) ExportChart(ctx context.Context) (*people.Chart, error) {
 			g, ok := groups[id]
 			if !ok || seen > len(groups) {
 				return nil, fmt.Errorf("store: group %s has a broken line of parents", id)
-			}
-			if strings.ContainsAny(g.name, "/;:") {
-				return nil, fmt.Errorf("store: group %q has a / ; or : in its name, which a chart cannot hold", g.name)
 			}
 			out = append(out, g.name)
 			id = g.parent

@@ -51,6 +51,10 @@ func (s *Server) private(h handler) http.Handler {
 }
 
 func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) error {
+	if r.Header.Get(fragmentHeader) != "" { // a live region asks: no sign-in page in its place
+		http.Error(w, "Sign in again to see this.", http.StatusUnauthorized)
+		return nil
+	}
 	next := r.URL.RequestURI()
 	if r.Method != http.MethodGet {
 		next = "/"

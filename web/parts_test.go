@@ -301,4 +301,13 @@ func TestHomeLiveRegion(t *testing.T) {
 	if res, _ := member.get("/", "X-Wayfare-Fragment", "tickets"); res.StatusCode != 404 {
 		t.Fatalf("a region the home page does not have: %d", res.StatusCode)
 	}
+	// Signed out (in another tab, or the session over): a live region gets
+	// 401, not the sign-in page to put in its place.
+	member.post("/logout", nil)
+	if res, body := member.get("/", "X-Wayfare-Fragment", "home"); res.StatusCode != 401 || strings.Contains(body, "<form") {
+		t.Fatalf("a live region signed out: %d", res.StatusCode)
+	}
+	if res, _ := member.get("/"); res.StatusCode != 303 {
+		t.Fatalf("the page itself, signed out, goes to sign in: %d", res.StatusCode)
+	}
 }

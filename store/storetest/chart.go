@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -65,6 +66,18 @@ new2@example.test,New Two,,new1@example.test,sales
 		res != (people.ChartResult{PeopleUnchanged: 3}) {
 		t.Fatalf("second import: %s %v", res, err)
 	}
+	// Columns left out change nothing: a file of names and addresses only
+	// keeps titles, managers and admins as they are.
+	if res, err := o.db.ImportChart(system(), read("email,name\neng@example.test,eng\nadmin@example.test,admin\n"), false); err != nil ||
+		res != (people.ChartResult{PeopleUnchanged: 2}) {
+		t.Fatalf("a chart of names only: %s %v", res, err)
+	}
+	if p, _ := o.db.Person(system(), o.eng); p.Title != "Staff Engineer" || p.ManagerID == nil || *p.ManagerID != o.lead {
+		t.Fatalf("a chart of names only changed eng: %+v", p)
+	}
+	if p, _ := o.db.Person(system(), o.admin); !p.Admin {
+		t.Fatal("a chart of names only took the admin's rights")
+	}
 	// A dry run says what would change and writes nothing.
 	res, err = o.db.ImportChart(system(), read("email,name,groups\nnew3@example.test,New Three,sales/East\n"), true)
 	if err != nil || res != (people.ChartResult{PeopleCreated: 1, GroupsCreated: 1, RolesSet: 1}) {
@@ -90,7 +103,15 @@ new2@example.test,New Two,,new1@example.test,sales
 	if ceo, _ := o.db.Person(system(), o.ceo); ceo.ManagerID != nil || ceo.Level != 0 {
 		t.Error("a refused chart changed the CEO")
 	}
-	// Export gives the organization back as a chart that imports as is.
+	// Export gives the organization back as a chart that imports as is,
+	// separators in group names included.
+	odd, err := o.db.CreateGroup(system(), people.NewGroup{Name: "R&D / Ops: EU"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.db.SetRole(system(), odd.ID, o.rep, people.Manager); err != nil {
+		t.Fatal(err)
+	}
 	out, err := o.db.ExportChart(system())
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +126,11 @@ new2@example.test,New Two,,new1@example.test,sales
 		strings.Join(engRow.Groups[0].Path, "/") != "exec/engineering" || engRow.Groups[0].Role != people.Manager {
 		t.Fatalf("eng exported as %+v", engRow)
 	}
+	var buf bytes.Buffer
+	if err := people.WriteChart(&buf, out); err != nil {
+		t.Fatal(err)
+	}
+	out = read(buf.String())
 	if res, err := o.db.ImportChart(system(), out, false); err != nil || res.PeopleUnchanged != len(out.Rows) ||
 		res.PeopleCreated+res.PeopleUpdated+res.GroupsCreated+res.RolesSet != 0 {
 		t.Fatalf("the export imported back: %s %v", res, err)

@@ -55,7 +55,7 @@
     if (!el) return;
     if (dirty(el)) { setTimeout(function () { soon(name); }, 2000); return; }
     fetch(location.pathname + location.search, { headers: { "X-Wayfare-Fragment": name }, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
       .then(function (html) {
         if (html === null) return;
         if (dirty(el)) { setTimeout(function () { soon(name); }, 2000); return; }
@@ -64,7 +64,7 @@
         var fresh = box.firstElementChild;
         if (!fresh) return;
         var quiet = el.hasAttribute("data-quiet"); // a region of many figures: no single one to say
-    var before = quiet ? "" : announcement(el);
+        var before = quiet ? "" : announcement(el);
         var active = document.activeElement;
         var key = active && el.contains(active) && active !== el ? focusKey(active) : null;
         Array.prototype.forEach.call(fresh.attributes, function (a) { el.setAttribute(a.name, a.value); });
@@ -91,9 +91,9 @@
   if (!window.EventSource) return;
 
   var pending = {};
-  function soon(name) { // coalesce bursts of acts into one fetch
+  function soon(name, wait) { // coalesce bursts of acts into one fetch
     if (pending[name]) return;
-    pending[name] = setTimeout(function () { pending[name] = null; refresh(name); }, 150);
+    pending[name] = setTimeout(function () { pending[name] = null; refresh(name); }, wait || 150);
   }
 
   var events = new EventSource("/events");
@@ -107,7 +107,8 @@
       var ticket = act.verb === "ticket.bought" || act.verb === "ticket.refunded";
       var me = document.querySelector(".me a[href^='/people/']");
       var mine = me && act.person_id && me.getAttribute("href") === "/people/" + act.person_id;
-      if (!ticket || mine || home.querySelector('a[href="/pitches/' + act.subject_id + '"]')) soon("home");
+      if (mine || (ticket && home.querySelector('a[href="/pitches/' + act.subject_id + '"]'))) soon("home");
+      else if (!ticket) soon("home", 1000); // the lists may change: one read a second at most, whatever the org does
     }
     if (pitch && act.subject_kind === "pitch" && act.subject_id === pitch.dataset.livePitch) {
       soon("tickets");
@@ -139,7 +140,9 @@
    "repitch.posted", "checkin.posted", "journey.departed", "journey.arrived", "journey.abandoned",
    "stop.added", "stop.done", "stop.reopened", "driver.named", "pitch.published", "example.posted",
    "pitch.withdrawn", "session.opened", "session.moved", "idea.posted", "cluster.made", "vote.cast",
-   "round.opened", "response.given", "round.closed"].forEach(function (verb) { events.addEventListener(verb, onAct); });
+   "round.opened", "response.given", "round.closed", "role.set", "person.updated"].forEach(function (verb) {
+    events.addEventListener(verb, onAct);
+  });
   events.addEventListener("gap", function () { // acts were lost to this tab: read every live region afresh
     if (actsList && !location.search) { location.reload(); return; }
     if (home) soon("home");
