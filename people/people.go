@@ -26,6 +26,9 @@ type Person struct {
 	Admin     bool         `json:"admin"`
 	CreatedAt time.Time    `json:"created_at"`
 	Groups    []Membership `json:"groups,omitempty"`
+	// SessionEpoch moves each time the person's password is set: browser
+	// sessions signed in at an earlier epoch are over. Never sent.
+	SessionEpoch int `json:"-"`
 }
 
 // Role is a person's role in a group.

@@ -11,20 +11,22 @@ import (
 )
 
 // SetPassword stores a password hash (made by people.HashPassword) for a
-// person. The command line, an admin or the person may do it.
+// person and moves their session epoch, which ends their browser sessions
+// signed in before. The command line, an admin or the person may do it.
 func (db *DB) SetPassword(ctx context.Context, personID wayfare.ID, hash string) error {
 	a := wayfare.ActorFrom(ctx)
 	if !a.System && !a.Admin && a.PersonID != personID {
 		return wayfare.Forbidden("own-password", "only the person or an admin may set a password")
 	}
 	return db.update(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`UPDATE people SET password_hash = ? WHERE id = ?`, hash, personID)
+		res, err := tx.exec(`UPDATE people SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, personID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return wayfare.NotFound("person")
 		}
+		tx.rolesChanged = true // who is signed in is read again
 		return nil
 	})
 }
@@ -45,11 +47,13 @@ func (db *DB) Credentials(ctx context.Context, email string) (wayfare.Actor, str
 // SignedIn returns the person of a signed-in session (without their
 // groups) and the actor they are, in one query.
 func (db *DB) SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error) {
-	p, err := db.PersonBrief(ctx, personID)
-	if wayfare.ErrorCode(err) == wayfare.ENOTFOUND {
+	var epoch int
+	p, err := scanPerson(db.readRow(ctx, `SELECT `+personCols+`, p.session_epoch FROM people p WHERE p.id = ?`, personID), &epoch)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the signed-in person no longer exists"}
 	} else if err != nil {
 		return nil, wayfare.Actor{}, err
 	}
+	p.SessionEpoch = epoch
 	return p, wayfare.Actor{PersonID: p.ID, Admin: p.Admin}, nil
 }

@@ -62,11 +62,12 @@ func (tx *Tx) createPerson(in people.NewPerson, passwordHash string) (*people.Pe
 
 const personCols = `p.id, p.name, p.email, p.title, p.manager_id, p.level, p.admin, p.created_at`
 
-func scanPerson(s interface{ Scan(...any) error }) (*people.Person, error) {
+// scanPerson scans personCols and then any more columns into more.
+func scanPerson(s interface{ Scan(...any) error }, more ...any) (*people.Person, error) {
 	var p people.Person
 	var mgr sql.NullInt64
 	var created int64
-	if err := s.Scan(&p.ID, &p.Name, &p.Email, &p.Title, &mgr, &p.Level, &p.Admin, &created); err != nil {
+	if err := s.Scan(append([]any{&p.ID, &p.Name, &p.Email, &p.Title, &mgr, &p.Level, &p.Admin, &created}, more...)...); err != nil {
 		return nil, err
 	}
 	p.ManagerID = idPtr(mgr)

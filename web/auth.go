@@ -39,7 +39,9 @@ func (s *Server) private(h handler) http.Handler {
 			return s.toLogin(w, r)
 		}
 		me, actor, err := s.signedInPerson(r.Context(), id)
-		if wayfare.ErrorCode(err) == wayfare.EUNAUTHORIZED {
+		if wayfare.ErrorCode(err) == wayfare.EUNAUTHORIZED ||
+			(err == nil && s.sessions.GetInt64(r.Context(), epochKey) != int64(me.SessionEpoch)) {
+			// Gone, or signed in before the password last changed.
 			s.sessions.Destroy(r.Context())
 			return s.toLogin(w, r)
 		} else if err != nil {
@@ -111,7 +113,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	me, _, err := s.signedInPerson(r.Context(), actor.PersonID)
+	if err != nil {
+		return err
+	}
 	s.sessions.Put(r.Context(), sessionKey, int64(actor.PersonID))
+	s.sessions.Put(r.Context(), epochKey, int64(me.SessionEpoch))
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	return nil
 }

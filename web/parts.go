@@ -132,7 +132,7 @@ type headerPart struct {
 }
 
 // navPaths are the pages the main navigation links to.
-var navPaths = map[string]bool{"/": true, "/pitches/new": true, "/acts": true, "/insights": true}
+var navPaths = map[string]bool{"/": true, "/pitches/new": true, "/acts": true, "/insights": true, "/account": true}
 
 // header returns the reader's header for a page at path.
 func (s *Server) header(me *people.Person, path string) ([]byte, error) {

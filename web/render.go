@@ -44,8 +44,14 @@ func parseTemplates(a *assets) (*templates, error) {
 		"add":         func(a, b int) int { return a + b },
 		"list":        func(xs ...string) []string { return xs },
 		"subjectPath": subjectPath,
-		"slot":        func(id wayfare.ID) template.HTML { return template.HTML(slotMark + id.String() + "-->") },
-		"verb":        func(v string) string { return strings.NewReplacer(".", " ", "_", " ").Replace(v) },
+		"fieldOf": func(e *wayfare.Error) string {
+			if e == nil {
+				return ""
+			}
+			return e.Field
+		},
+		"slot": func(id wayfare.ID) template.HTML { return template.HTML(slotMark + id.String() + "-->") },
+		"verb": func(v string) string { return strings.NewReplacer(".", " ", "_", " ").Replace(v) },
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {

@@ -10,6 +10,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /logout", s.public(s.logout))
 
 	s.mux.Handle("GET /{$}", s.private(s.home))
+	s.mux.Handle("GET /account", s.private(s.account))
+	s.mux.Handle("POST /account/password", s.private(s.changePassword))
 	s.mux.Handle("GET /events", s.private(s.events))
 
 	s.mux.Handle("GET /pitches/new", s.private(s.newPitch))

@@ -41,6 +41,7 @@ type Services interface {
 	Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
+	SetPassword(ctx context.Context, personID wayfare.ID, hash string) error
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions

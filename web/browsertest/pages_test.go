@@ -106,6 +106,7 @@ func (s *suite) pageCases(t *testing.T) []pageCase {
 		{"search", emailEngineer, "/search?q=postmortems", 200},
 		{"insights", emailEngineer, "/insights", 200},
 		{"insights-admin", emailAdmin, "/insights", 200},
+		{"account", emailEngineer, "/account", 200},
 		{"error-404", emailEngineer, "/no-such-page", 404},
 	}
 }

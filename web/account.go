@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/people"
+)
+
+// epochKey is the session value that holds the session epoch the person
+// signed in at (see people.Person.SessionEpoch).
+const epochKey = "epoch"
+
+type accountView struct{ base }
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "account", &accountView{base: base{Title: "Your account"}})
+	return nil
+}
+
+// changePassword changes the reader's password after checking the one
+// they have: failed checks are limited as sign-ins are. The session goes
+// on under a new token; every other session of theirs is over.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	me := s.me(r)
+	refuse := func(status int, field, msg string) error {
+		v := &accountView{base: base{Title: "Your account", Problem: &wayfare.Error{Code: wayfare.EINVALID, Field: field, Message: msg}}}
+		s.render(w, r, status, "account", v)
+		return nil
+	}
+	key := "account:" + me.ID.String()
+	if d := s.limiter.wait(key); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
+		return refuse(http.StatusTooManyRequests, "current_password", "Too many wrong passwords. Try again in "+d.Round(time.Minute).String()+".")
+	}
+	_, hash, err := s.svc.Credentials(r.Context(), me.Email)
+	if err != nil {
+		return err
+	}
+	if !people.CheckPassword(hash, r.PostFormValue("current_password")) {
+		s.limiter.fail(key)
+		return refuse(http.StatusBadRequest, "current_password", "is not your password.")
+	}
+	s.limiter.forget(key)
+	pw := r.PostFormValue("new_password")
+	if err := people.ValidatePassword(pw); err != nil {
+		e, _ := wayfare.AsError(err)
+		return refuse(http.StatusBadRequest, "new_password", e.Message+".")
+	}
+	if pw != r.PostFormValue("confirm_password") {
+		return refuse(http.StatusBadRequest, "confirm_password", "is not the same as the new password.")
+	}
+	if hash, err = people.HashPassword(pw); err != nil {
+		return err
+	}
+	if err := s.svc.SetPassword(r.Context(), me.ID, hash); err != nil {
+		return err
+	}
+	again, _, err := s.signedInPerson(r.Context(), me.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), epochKey, int64(again.SessionEpoch))
+	return s.back(w, r, "/account", "Password changed. Your other sessions are signed out.")
+}
