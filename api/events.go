@@ -35,10 +35,16 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 	defer sub.Close()
 	var backlog []*wayfare.Act
 	var last wayfare.ID
-	if h := r.Header.Get("Last-Event-ID"); h != "" {
-		id, err := wayfare.ParseID(h)
+	// A reconnecting EventSource names the last event it got; a page names
+	// the newest act it was read after, for its first connection.
+	from, field := r.Header.Get("Last-Event-ID"), "Last-Event-ID"
+	if from == "" {
+		from, field = r.URL.Query().Get("after"), "after"
+	}
+	if from != "" {
+		id, err := wayfare.ParseID(from)
 		if err != nil {
-			return wayfare.FieldError("Last-Event-ID", "is not an event id this server sent")
+			return wayfare.FieldError(field, "is not an act's id")
 		}
 		acts, err := src.Acts(r.Context(), ledger.Filter{Page: wayfare.Page{Limit: wayfare.MaxLimit}, After: id})
 		if err != nil {

@@ -295,17 +295,39 @@ func TestEventsSayWhenActsWereLost(t *testing.T) {
 	}
 }
 
+// TestEventsReplayAfter replays, for a first connection, the acts after
+// the one ?after= names (the newest act a page was read after).
+func TestEventsReplayAfter(t *testing.T) {
+	f := newFixture(t)
+	acts := decodeInto[api.List[wayfare.Act]](t, f.do("member", "GET", "/api/v1/acts?limit=1", nil))
+	f.do("outsider", "POST", f.path("/api/v1/pitches/{P}/tickets"), nil)
+	if events := streamEvents(t, f, "?after="+acts.Items[0].ID.String(), "", 1); events[0] != "ticket.bought" {
+		t.Fatalf("replayed %v", events)
+	}
+	if w := f.do("member", "GET", "/api/v1/events?after=x", nil); w.Code != 400 || problemOf(t, w).Field != "after" {
+		t.Fatalf("a bad after: %s", describe(w))
+	}
+}
+
 // resumeEvents opens the event stream as the member, resuming after last,
 // and returns the names of its first n events.
 func resumeEvents(t *testing.T, f *fixture, last wayfare.ID, n int) []string {
+	return streamEvents(t, f, "", last.String(), n)
+}
+
+// streamEvents opens the event stream as the member with the query and
+// Last-Event-ID given, and returns the names of its first n events.
+func streamEvents(t *testing.T, f *fixture, query, lastEventID string, n int) []string {
 	t.Helper()
 	srv := httptest.NewServer(f.h)
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v1/events", nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v1/events"+query, nil)
 	req.Header.Set("Authorization", "Bearer "+f.tokens["member"])
-	req.Header.Set("Last-Event-ID", last.String())
+	if lastEventID != "" {
+		req.Header.Set("Last-Event-ID", lastEventID)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

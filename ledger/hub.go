@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/wayfare-org/wayfare"
 )
@@ -12,6 +13,24 @@ import (
 type Hub struct {
 	mu   sync.Mutex
 	subs map[*Subscription]struct{}
+	last atomic.Int64 // the newest act's id published (or recorded when the hub began)
+}
+
+// Last returns the id of the newest act published: a page read after it
+// was taken shows every act up to it, and a stream that replays the acts
+// after it misses none.
+func (h *Hub) Last() wayfare.ID { return wayfare.ID(h.last.Load()) }
+
+// Begin records the newest act already in the ledger when the hub starts.
+func (h *Hub) Begin(last wayfare.ID) { h.raise(last) }
+
+func (h *Hub) raise(id wayfare.ID) {
+	for {
+		old := h.last.Load()
+		if int64(id) <= old || h.last.CompareAndSwap(old, int64(id)) {
+			return
+		}
+	}
 }
 
 // NewHub returns an empty hub.
@@ -58,6 +77,9 @@ func (s *Subscription) Dropped() int {
 func (h *Hub) Publish(acts ...*wayfare.Act) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for _, a := range acts {
+		h.raise(a.ID)
+	}
 	for s := range h.subs {
 		for _, a := range acts {
 			select {

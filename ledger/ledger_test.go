@@ -72,3 +72,16 @@ func TestHubFansOutWithoutBlocking(t *testing.T) {
 		t.Fatalf("listeners after close = %d", h.Listeners())
 	}
 }
+
+func TestHubKnowsTheNewestAct(t *testing.T) {
+	h := NewHub()
+	h.Begin(7)
+	if h.Last() != 7 {
+		t.Fatalf("begun at 7: %s", h.Last())
+	}
+	h.Publish(&wayfare.Act{ID: 9}, &wayfare.Act{ID: 8})
+	h.Begin(3) // never back
+	if h.Last() != 9 {
+		t.Fatalf("after 9 and 8: %s", h.Last())
+	}
+}

@@ -164,6 +164,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	var last wayfare.ID
+	if err := db.write.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM acts`).Scan(&last); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.hub.Begin(last)
 	db.done.Add(2)
 	go db.writer()
 	go db.checkpointer()

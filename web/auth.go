@@ -18,6 +18,15 @@ const sessionKey = "person_id"
 
 type meKey struct{}
 
+// afterKey holds the newest act published when a page's request began.
+type afterKey struct{}
+
+// liveAfter returns the newest act published before the page was read.
+func liveAfter(r *http.Request) wayfare.ID {
+	id, _ := r.Context().Value(afterKey{}).(wayfare.ID)
+	return id
+}
+
 // handler is a page handler that returns an error to be shown as a page.
 type handler func(w http.ResponseWriter, r *http.Request) error
 
@@ -48,6 +57,9 @@ func (s *Server) private(h handler) http.Handler {
 			return err
 		}
 		ctx := wayfare.WithActor(r.Context(), actor)
+		// The newest act before anything of the page is read: the page's
+		// live updates replay every act after it (see liveAfter).
+		ctx = context.WithValue(ctx, afterKey{}, s.svc.Hub().Last())
 		return h(w, r.WithContext(context.WithValue(ctx, meKey{}, me)))
 	})
 }

@@ -82,11 +82,14 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b
 	}
 	main := s.parts.main
 	b.Flash = s.sessions.PopString(r.Context(), "flash")
+	b.After = liveAfter(r)
 	if b.Flash != "" || b.Problem != nil {
 		if main, err = s.exec("error", "main", b); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+	} else if b.After != 0 {
+		main = append(slices.Clip(main), `<div hidden id="live-after" data-after="`+b.After.String()+`"></div>`...)
 	}
 	h := w.Header()
 	for k, v := range pageHeaders {

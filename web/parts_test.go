@@ -311,3 +311,32 @@ func TestHomeLiveRegion(t *testing.T) {
 		t.Fatalf("the page itself, signed out, goes to sign in: %d", res.StatusCode)
 	}
 }
+
+// TestPagesNameTheirNewestAct: every signed-in page names the newest act
+// it was read after, kept pages too, so that its live updates miss none.
+func TestPagesNameTheirNewestAct(t *testing.T) {
+	s := newSite(t)
+	member := s.signIn("member")
+	after := func(path string) string {
+		t.Helper()
+		_, body := member.get(path)
+		i := strings.Index(body, `id="live-after" data-after="`)
+		if i < 0 {
+			t.Fatalf("%s names no newest act", path)
+		}
+		rest := body[i+len(`id="live-after" data-after="`):]
+		return rest[:strings.IndexByte(rest, '"')]
+	}
+	want := s.db.Hub().Last().String()
+	for _, p := range []string{"/", s.path("/pitches/{P}"), s.path("/journeys/{J}"), "/acts"} {
+		if got := after(p); got != want {
+			t.Errorf("%s: after %s, want %s", p, got, want)
+		}
+	}
+	if _, _, err := s.db.BuyTicket(s.as("outsider"), s.P); err != nil {
+		t.Fatal(err)
+	}
+	if got := after(s.path("/pitches/{P}")); got == want || got != s.db.Hub().Last().String() {
+		t.Errorf("after a purchase the kept page names %s (before %s)", got, want)
+	}
+}

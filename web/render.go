@@ -79,6 +79,7 @@ type base struct {
 	Flash   string
 	Problem *wayfare.Error // a refused form: the message and the field at fault
 	Path    string
+	After   wayfare.ID // the newest act before the page was read, for its live updates
 }
 
 // view is implemented by every page's data: it gives the layout its base.
@@ -98,6 +99,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	}
 	b := v.layout()
 	b.Path = r.URL.Path
+	b.After = liveAfter(r)
 	if b.Me == nil {
 		b.Me = s.me(r)
 	}

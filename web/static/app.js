@@ -96,7 +96,10 @@
     pending[name] = setTimeout(function () { pending[name] = null; refresh(name); }, wait || 150);
   }
 
-  var events = new EventSource("/events");
+  // The first connection replays the acts after the newest one the page
+  // was read after; reconnections resume from the last event (Last-Event-ID).
+  var after = document.getElementById("live-after");
+  var events = new EventSource("/events" + (after ? "?after=" + encodeURIComponent(after.dataset.after) : ""));
   events.onmessage = null;
   function onAct(e) {
     var act;
