@@ -293,13 +293,18 @@ func (db *DB) commit(batch []*writeReq) {
 			db.stats.Failures.Add(1)
 		}
 	}
+	// The acts are published before their requests are answered: once a
+	// write returns, every listener has had its acts offered, and a page
+	// read after it names them among those it was read after.
 	var acts []*wayfare.Act
 	for _, r := range batch {
 		acts = append(acts, r.acts...)
-		close(r.done)
 	}
 	if len(acts) > 0 {
 		db.hub.Publish(acts...)
+	}
+	for _, r := range batch {
+		close(r.done)
 	}
 }
 
