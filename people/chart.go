@@ -149,7 +149,7 @@ func ReadChart(r io.Reader) (*Chart, error) {
 	}
 	get := func(rec []string, name string) string {
 		if i := col[name]; i > 0 && i <= len(rec) {
-			return strings.TrimSpace(rec[i-1])
+			return unguard(strings.TrimSpace(rec[i-1]))
 		}
 		return ""
 	}
@@ -381,13 +381,31 @@ func WriteChart(w io.Writer, c *Chart) error {
 		if r.Person.Admin {
 			admin = "true"
 		}
-		if err := cw.Write([]string{r.Person.Email, r.Person.Name, r.Person.Title, r.ManagerEmail,
-			strings.Join(groups, ";"), admin}); err != nil {
+		if err := cw.Write([]string{guard(r.Person.Email), guard(r.Person.Name), guard(r.Person.Title), guard(r.ManagerEmail),
+			guard(strings.Join(groups, ";")), admin}); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// guard keeps a spreadsheet from reading a field as a formula: a field
+// that begins with =, +, -, @, a tab or a carriage return is written with
+// an apostrophe before it, which ReadChart takes off again (unguard).
+func guard(field string) string {
+	if field != "" && strings.ContainsRune("=+-@\t\r", rune(field[0])) {
+		return "'" + field
+	}
+	return field
+}
+
+// unguard takes off the apostrophe guard put before a field.
+func unguard(field string) string {
+	if len(field) > 1 && field[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(field[1])) {
+		return field[1:]
+	}
+	return field
 }
 
 // ChartResult says what an import changed.

@@ -161,3 +161,29 @@ func TestChartGroupNamesWithSeparators(t *testing.T) {
 		t.Fatalf("an unescaped colon: %v", err)
 	}
 }
+
+// TestChartGuardsAgainstFormulas writes a name a spreadsheet would read as
+// a formula with an apostrophe before it, and reads it back as it was.
+func TestChartGuardsAgainstFormulas(t *testing.T) {
+	c := &people.Chart{Rows: []people.ChartRow{{Person: people.NewPerson{Email: "a@x.org", Name: "=HYPERLINK(\"http://evil.example\")",
+		Title: "-1 Team"}, Groups: []people.ChartGroup{{Path: []string{"+Growth"}, Role: people.Member}}}}}
+	var buf bytes.Buffer
+	if err := people.WriteChart(&buf, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n")[1:] {
+		for _, field := range strings.Split(line, ",") {
+			if f := strings.TrimPrefix(field, `"`); f != "" && strings.ContainsRune("=+-@", rune(f[0])) {
+				t.Errorf("a field a spreadsheet reads as a formula: %q", field)
+			}
+		}
+	}
+	again, err := people.ReadChart(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := again.Rows[0]
+	if r.Person.Name != c.Rows[0].Person.Name || r.Person.Title != "-1 Team" || r.Groups[0].Path[0] != "+Growth" {
+		t.Fatalf("read back as %+v", r)
+	}
+}
