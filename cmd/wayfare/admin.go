@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/people"
@@ -116,8 +119,9 @@ func (e *env) backup(ctx context.Context, args []string) error {
 }
 
 // password sets a person's password for signing in to the pages, read
-// as one line from standard input (so that it stays out of the shell's
-// history and the process list): wayfare password --data DIR --email E.
+// from standard input (so that it stays out of the shell's history and
+// the process list) — at a terminal, asked for twice without showing it:
+// wayfare password --data DIR --email E.
 func (e *env) password(ctx context.Context, args []string) error {
 	fs, data := e.flags("password")
 	email := fs.String("email", "", "the person's e-mail `address`")
@@ -127,11 +131,10 @@ func (e *env) password(ctx context.Context, args []string) error {
 	if *email == "" {
 		return errors.New("--email is required; the password is read from standard input")
 	}
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	pw, err := e.readPassword()
+	if err != nil {
 		return err
 	}
-	pw := strings.TrimRight(line, "\r\n")
 	if err := people.ValidatePassword(pw); err != nil {
 		return fmt.Errorf("the password on standard input: %w", err)
 	}
@@ -153,4 +156,32 @@ func (e *env) password(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "password set for %s\n", p.Email)
 	return nil
+}
+
+// readPassword reads a password: at a terminal, asked for twice without
+// showing it; otherwise the first line of standard input.
+func (e *env) readPassword() (string, error) {
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, "New password: ")
+		first, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(e.stderr, "The same again: ")
+		again, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(first) != string(again) {
+			return "", errors.New("the two passwords differ")
+		}
+		return string(first), nil
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
