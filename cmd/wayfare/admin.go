@@ -48,7 +48,7 @@ func (e *env) init(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Created the organization in %s with admin %s (id %s).\n", *data, p.Email, p.ID)
-	fmt.Fprintf(e.stdout, "Set a password to sign in with: wayfare password --data %s --email %s  (reads it from standard input)\n", *data, p.Email)
+	fmt.Fprintf(e.stdout, "Set a password to sign in with: wayfare password --data %s --email %s  (asks for it)\n", *data, p.Email)
 	fmt.Fprintf(e.stdout, "Get an API token with: wayfare token create --data %s --email %s\n", *data, p.Email)
 	return nil
 }

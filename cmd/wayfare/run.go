@@ -23,7 +23,7 @@ Usage:
   wayfare init    --data DIR --admin-email E --admin-name N
   wayfare serve   --data DIR [--addr A]
   wayfare token create --data DIR --email E
-  wayfare password --data DIR --email E   (the password on standard input)
+  wayfare password --data DIR --email E   (asks for the password)
   wayfare migrate --data DIR
   wayfare backup  --data DIR --out FILE
   wayfare import  --data DIR [--dry-run] people.csv
