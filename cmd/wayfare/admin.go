@@ -136,7 +136,7 @@ func (e *env) password(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := people.ValidatePassword(pw); err != nil {
-		return fmt.Errorf("the password on standard input: %w", err)
+		return fmt.Errorf("the password: %w", err)
 	}
 	hash, err := people.HashPassword(pw)
 	if err != nil {
