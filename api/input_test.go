@@ -241,7 +241,7 @@ func TestEventsResumeFromLastEventID(t *testing.T) {
 	last := acts.Items[0].ID
 	f.do("outsider", "POST", f.path("/api/v1/pitches/{P}/tickets"), nil)
 	f.do("member", "POST", f.path("/api/v1/journeys/{J}/doubts"), nil)
-	events := resumeEvents(t, f, last, 2)
+	events := streamEvents(t, f, "", last.String(), 2)
 	if events[0] != "ticket.bought" || events[1] != "doubt.raised" {
 		t.Fatalf("missed events replayed as %v, want oldest first", events)
 	}
@@ -289,7 +289,7 @@ func TestEventsSayWhenActsWereLost(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	events := resumeEvents(t, f, last, 2)
+	events := streamEvents(t, f, "", last.String(), 2)
 	if events[0] != "gap" || events[1] != "person.created" {
 		t.Fatalf("events %v, want a gap first", events)
 	}
@@ -307,12 +307,6 @@ func TestEventsReplayAfter(t *testing.T) {
 	if w := f.do("member", "GET", "/api/v1/events?after=x", nil); w.Code != 400 || problemOf(t, w).Field != "after" {
 		t.Fatalf("a bad after: %s", describe(w))
 	}
-}
-
-// resumeEvents opens the event stream as the member, resuming after last,
-// and returns the names of its first n events.
-func resumeEvents(t *testing.T, f *fixture, last wayfare.ID, n int) []string {
-	return streamEvents(t, f, "", last.String(), n)
 }
 
 // streamEvents opens the event stream as the member with the query and

@@ -70,6 +70,19 @@ type Pitch struct {
 	CreatedAt        time.Time     `json:"created_at"`
 }
 
+// CanWithdraw says whether a person may withdraw a pitch: its author
+// only, while it still sells (or shows, for an example) — a decided pitch
+// is on record.
+func CanWithdraw(personID, authorID wayfare.ID, status Status) error {
+	if personID != authorID {
+		return wayfare.Forbidden("author-withdraws", "only the author may withdraw a pitch")
+	}
+	if status != Selling && status != Showing {
+		return wayfare.Conflict("decisions-are-records", "a %s pitch cannot be withdrawn", status)
+	}
+	return nil
+}
+
 // Ready reports whether an undecided proposal has sold the tickets
 // wanted: a signal to management, never a gate (rule 6). A deferred
 // pitch waits for a decision again.

@@ -126,3 +126,22 @@ func TestNewRepitchValidate(t *testing.T) {
 		t.Fatalf("evidence field = %q", f)
 	}
 }
+
+func TestCanWithdraw(t *testing.T) {
+	for _, tt := range []struct {
+		name           string
+		person, author wayfare.ID
+		status         Status
+		want           string
+	}{
+		{"the author, selling", 1, 1, Selling, ""},
+		{"the author, an example showing", 1, 1, Showing, ""},
+		{"someone else", 2, 1, Selling, wayfare.EFORBIDDEN},
+		{"the author, decided", 1, 1, Adopted, wayfare.ECONFLICT},
+		{"the author, withdrawn already", 1, 1, Withdrawn, wayfare.ECONFLICT},
+	} {
+		if got := wayfare.ErrorCode(CanWithdraw(tt.person, tt.author, tt.status)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
 )
 
 func TestPhasesOnlyMoveForward(t *testing.T) {
@@ -255,5 +256,32 @@ func TestCountAndClose(t *testing.T) {
 	r := &Round{Open: true, ClosesAt: now.Add(time.Minute)}
 	if r.Accepting(now) != nil || r.Accepting(now.Add(time.Hour)) == nil {
 		t.Error("Accepting")
+	}
+}
+
+func TestCanOpenRound(t *testing.T) {
+	mgr := Standing{Actor: wayfare.Actor{PersonID: 7}, Manager: true}
+	member := Standing{Actor: wayfare.Actor{PersonID: 8}, Member: true}
+	for _, tt := range []struct {
+		name   string
+		s      Standing
+		kind   leadership.Kind
+		status leadership.Status
+		open   bool
+		want   string // the rule that refuses, or ""
+	}{
+		{"management, selling", mgr, leadership.Proposal, leadership.Selling, false, ""},
+		{"management, deferred", mgr, leadership.Proposal, leadership.Deferred, false, ""},
+		{"management, declined: a second try", mgr, leadership.Proposal, leadership.Declined, false, ""},
+		{"a member", member, leadership.Proposal, leadership.Selling, false, RuleOnlyManagement},
+		{"an example", mgr, leadership.Example, leadership.Showing, false, "example-needs-no-decision"},
+		{"adopted", mgr, leadership.Proposal, leadership.Adopted, false, "decisions-are-records"},
+		{"withdrawn", mgr, leadership.Proposal, leadership.Withdrawn, false, "decisions-are-records"},
+		{"a round open already", mgr, leadership.Proposal, leadership.Selling, true, RuleOneRound},
+	} {
+		e, _ := wayfare.AsError(CanOpenRound(tt.s, tt.kind, tt.status, tt.open))
+		if (e == nil) != (tt.want == "") || (e != nil && e.Rule != tt.want) {
+			t.Errorf("%s: %v, want rule %q", tt.name, e, tt.want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/text"
 )
 
@@ -251,6 +252,25 @@ func Count(rs []Response) Tally {
 		}
 	}
 	return t
+}
+
+// CanOpenRound lets management of the target group open a round on a
+// proposal that is selling, deferred or declined, one round at a time
+// (open says a round is open on the pitch already).
+func CanOpenRound(s Standing, kind leadership.Kind, status leadership.Status, open bool) error {
+	if err := CanDecide(s); err != nil {
+		return err
+	}
+	if kind == leadership.Example {
+		return wayfare.Conflict("example-needs-no-decision", "an example needs no decision, nor a round")
+	}
+	if status != leadership.Selling && status != leadership.Deferred && status != leadership.Declined {
+		return wayfare.Conflict("decisions-are-records", "a round is for a pitch that is selling, deferred or declined; this one is %s", status)
+	}
+	if open {
+		return wayfare.Conflict(RuleOneRound, "this pitch has a round open already")
+	}
+	return nil
 }
 
 // CanCloseRound lets the manager who opened the round close it while they

@@ -120,6 +120,13 @@ func (db *DB) isManagerRead(ctx context.Context, personID, groupID wayfare.ID) (
 	return ok, nil
 }
 
+// Manages reports whether a person manages a group (or one above it),
+// answered from memory until the roles change: pages ask it of others
+// than the reader, such as a round's opener (management.CanCloseRound).
+func (db *DB) Manages(ctx context.Context, personID, groupID wayfare.ID) (bool, error) {
+	return db.isManagerRead(ctx, personID, groupID)
+}
+
 // Standing returns the actor's standing towards a group and, when
 // journeyID is set, a journey: what pages need to know to offer the
 // controls that rule 3 allows (management.CanDecide, CanDrive).

@@ -273,11 +273,8 @@ func (db *DB) Withdraw(ctx context.Context, id wayfare.ID) (*leadership.Pitch, e
 		} else if err != nil {
 			return err
 		}
-		if author != tx.actor.PersonID {
-			return wayfare.Forbidden("author-withdraws", "only the author may withdraw a pitch")
-		}
-		if status != leadership.Selling && status != leadership.Showing {
-			return wayfare.Conflict("decisions-are-records", "a %s pitch cannot be withdrawn", status)
+		if err := leadership.CanWithdraw(tx.actor.PersonID, author, status); err != nil {
+			return err
 		}
 		if _, err := tx.exec(`UPDATE pitches SET status = 'withdrawn' WHERE id = ?`, id); err != nil {
 			return err

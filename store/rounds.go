@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/wayfare-org/wayfare"
-	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
 )
@@ -31,21 +30,12 @@ func (db *DB) OpenRound(ctx context.Context, pitchID wayfare.ID, in management.N
 		if err != nil {
 			return err
 		}
-		if err := management.CanDecide(st); err != nil {
-			return err
-		}
-		if p.kind == leadership.Example {
-			return wayfare.Conflict("example-needs-no-decision", "an example needs no decision, nor a round")
-		}
-		if p.status != leadership.Selling && p.status != leadership.Deferred && p.status != leadership.Declined {
-			return wayfare.Conflict("decisions-are-records", "a round is for a pitch that is selling, deferred or declined; this one is %s", p.status)
-		}
 		var open bool
 		if err := tx.row(`SELECT EXISTS (SELECT 1 FROM rounds WHERE pitch_id = ? AND closed_at IS NULL)`, pitchID).Scan(&open); err != nil {
 			return err
 		}
-		if open {
-			return wayfare.Conflict(management.RuleOneRound, "this pitch has a round open already")
+		if err := management.CanOpenRound(st, p.kind, p.status, open); err != nil {
+			return err
 		}
 		id, err = tx.insert(`INSERT INTO rounds (pitch_id, group_id, opener_id, method, closes_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			pitchID, p.groupID, tx.actor.PersonID, string(in.Method), micros(in.ClosesAt), micros(tx.now))

@@ -190,14 +190,6 @@ func (db *DB) Repitch(ctx context.Context, journeyID wayfare.ID, in leadership.N
 	return r, err
 }
 
-// HoldsTicket reports whether the actor holds a ticket for the pitch.
-func (db *DB) HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error) {
-	var ok bool
-	err := db.readRow(ctx, `SELECT EXISTS (SELECT 1 FROM tickets WHERE pitch_id = ? AND person_id = ?)`,
-		pitchID, wayfare.ActorFrom(ctx).PersonID).Scan(&ok)
-	return ok, err
-}
-
 // Holders returns the people who hold a ticket for the pitch, in the order
 // of their ids: pages that keep a pitch rendered tell each reader from it
 // whether they hold one.

@@ -59,10 +59,3 @@ func (c *cache[K, V]) grow(k K, delta int) {
 		c.size += delta
 	}
 }
-
-// len returns the number of parts kept.
-func (c *cache[K, V]) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.items)
-}

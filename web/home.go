@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
@@ -46,12 +45,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if fragment == "home" { // the live region: the whole content, as kept
-		h := w.Header()
-		for k, v := range pageHeaders {
-			h[k] = v
-		}
-		h["Content-Length"] = []string{strconv.Itoa(len(p.whole))}
-		w.Write(p.whole)
+		writeHTML(w, http.StatusOK, p.whole)
 		return nil
 	}
 	s.writePage(w, r, http.StatusOK, &base{Title: "Home"}, p.head, p.whole)

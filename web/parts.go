@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -72,7 +73,7 @@ func (s *Server) exec(page, name string, data any) ([]byte, error) {
 
 // writePage writes a page from its head and content, with the reader's
 // header and any message for them between.
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b *base, head []byte, content ...[]byte) {
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b *base, head, content []byte) {
 	b.Path = r.URL.Path
 	b.Me = s.me(r)
 	header, err := s.header(b.Me, b.Path)
@@ -89,29 +90,34 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b
 			return
 		}
 	} else if b.After != 0 {
-		main = append(slices.Clip(main), `<div hidden id="live-after" data-after="`+b.After.String()+`"></div>`...)
+		main = append(slices.Clip(main), afterMark(b.After)...)
 	}
+	writeHTML(w, status, head, header, main, content, s.parts.end)
+}
+
+// writeHTML writes HTML made of parts, in one answer with its length.
+func writeHTML(w http.ResponseWriter, status int, parts ...[]byte) {
 	h := w.Header()
 	for k, v := range pageHeaders {
 		h[k] = v
 	}
-	n := len(head) + len(header) + len(main) + len(s.parts.end)
-	for _, c := range content {
-		n += len(c)
+	n := 0
+	for _, p := range parts {
+		n += len(p)
 	}
 	h["Content-Length"] = []string{strconv.Itoa(n)}
 	w.WriteHeader(status)
-	for _, part := range [][]byte{head, header, main} {
-		if _, err := w.Write(part); err != nil {
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
 			return
 		}
 	}
-	for _, part := range content {
-		if _, err := w.Write(part); err != nil {
-			return
-		}
-	}
-	w.Write(s.parts.end)
+}
+
+// afterMark names, for the page's script, the newest act the page was
+// read after (see liveAfter).
+func afterMark(id wayfare.ID) template.HTML {
+	return template.HTML(`<div hidden id="live-after" data-after="` + id.String() + `"></div>`)
 }
 
 // pageHeaders are the headers of every page written from parts, in their

@@ -181,32 +181,37 @@ func (s *Server) rounds(ctx context.Context, v *pitchView) error {
 	return nil
 }
 
-// roundViewer says what the reader may do with the pitch's rounds.
-func (s *Server) roundViewer(ctx context.Context, v *pitchView, out *pitchViewer) error {
-	st := v.Pitch.Status
-	out.MayOpenRound = out.MayDecide && v.Round == nil &&
-		(st == leadership.Selling || st == leadership.Deferred || st == leadership.Declined)
+// roundViewer says what the reader may do with the pitch's rounds, by the
+// rules the store applies when they do it.
+func (s *Server) roundViewer(ctx context.Context, v *pitchView, standing management.Standing, out *pitchViewer) error {
+	p := v.Pitch
+	out.MayOpenRound = management.CanOpenRound(standing, p.Kind, p.Status, v.Round != nil) == nil
 	if v.Round == nil {
 		return nil
 	}
 	me := wayfare.ActorFrom(ctx).PersonID
-	out.MayClose = out.MayDecide && v.Round.OpenerID == me
+	openerManages, err := s.svc.Manages(ctx, v.Round.OpenerID, p.GroupID)
+	if err != nil {
+		return err
+	}
+	out.MayClose = management.CanCloseRound(standing, v.Round.OpenerID, openerManages) == nil
 	for _, a := range v.Round.Responses {
 		out.Answered = out.Answered || a.PersonID == me
 	}
 	if v.Round.Accepting(time.Now()) != nil {
 		return nil
 	}
-	in, err := s.svc.SessionStanding(ctx, v.Pitch.GroupID, 0)
-	out.MayRespond = in.Member
+	in, err := s.svc.SessionStanding(ctx, p.GroupID, 0)
+	out.MayRespond = management.CanContribute(in, "answer") == nil
 	return err
 }
 
 // pitchViewer reads what the page shows to the reader alone.
 func (s *Server) pitchViewer(r *http.Request, v *pitchView) (pitchViewer, error) {
 	ctx, p := r.Context(), v.Pitch
+	me := wayfare.ActorFrom(ctx).PersonID
 	var out pitchViewer
-	_, out.Holds = slices.BinarySearch(v.holders, wayfare.ActorFrom(ctx).PersonID)
+	_, out.Holds = slices.BinarySearch(v.holders, me)
 	// Asked at each reading: a kept page must not offer a purchase past
 	// the sales deadline.
 	out.MayBuy = !out.Holds && v.sales.CanBuy(time.Now()) == nil
@@ -216,9 +221,8 @@ func (s *Server) pitchViewer(r *http.Request, v *pitchView) (pitchViewer, error)
 	}
 	// Rule 3: the decision panel is shown only to those who may decide.
 	out.MayDecide = p.Kind == leadership.Proposal && management.CanDecide(standing) == nil
-	out.MayWithdraw = wayfare.ActorFrom(ctx).PersonID == p.AuthorID &&
-		(p.Status == leadership.Selling || p.Status == leadership.Showing)
-	return out, s.roundViewer(ctx, v, &out)
+	out.MayWithdraw = leadership.CanWithdraw(me, p.AuthorID, p.Status) == nil
+	return out, s.roundViewer(ctx, v, standing, &out)
 }
 
 func (s *Server) buy(w http.ResponseWriter, r *http.Request) error {

@@ -34,7 +34,7 @@ type Services interface {
 	Hub() *ledger.Hub
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	SessionStanding(ctx context.Context, groupID, facilitatorID wayfare.ID) (management.Standing, error)
-	HoldsTicket(ctx context.Context, pitchID wayfare.ID) (bool, error)
+	Manages(ctx context.Context, personID, groupID wayfare.ID) (bool, error)
 	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
 	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int) ([]*management.Round, error)

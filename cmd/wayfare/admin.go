@@ -13,6 +13,7 @@ import (
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/store"
 )
 
 // system is the command line's actor: with direct access to the data, it
@@ -62,15 +63,11 @@ func (e *env) tokenCreate(ctx context.Context, args []string) error {
 	if *email == "" {
 		return errors.New("--email is required")
 	}
-	db, err := e.open(ctx, *data)
+	db, p, err := e.openFor(ctx, *data, *email)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	p, err := db.PersonByEmail(system(ctx), *email)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *email, err)
-	}
 	token, err := db.CreateToken(system(ctx), p.ID)
 	if err != nil {
 		return err
@@ -142,15 +139,11 @@ func (e *env) password(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := e.open(ctx, *data)
+	db, p, err := e.openFor(ctx, *data, *email)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	p, err := db.PersonByEmail(system(ctx), *email)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *email, err)
-	}
 	if err := db.SetPassword(system(ctx), p.ID, hash); err != nil {
 		return err
 	}
@@ -184,4 +177,19 @@ func (e *env) readPassword() (string, error) {
 		return "", err
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// openFor opens the store and finds the person with the e-mail address;
+// the caller closes the store.
+func (e *env) openFor(ctx context.Context, data, email string) (*store.DB, *people.Person, error) {
+	db, err := e.open(ctx, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := db.PersonByEmail(system(ctx), email)
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("%s: %w", email, err)
+	}
+	return db, p, nil
 }
