@@ -13,13 +13,23 @@ import (
 )
 
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
-	return StreamActs(w, r, s.svc, s.Heartbeat)
+	// The stream lasts while its token does: revoked, expired or its
+	// person deactivated, it closes at the next change of authority.
+	holds := func(ctx context.Context) bool {
+		_, err := s.authenticate(r.WithContext(ctx))
+		return err == nil
+	}
+	return StreamActs(w, r, s.svc, s.Heartbeat, holds)
 }
 
-// ActSource is what an act stream reads: the live hub and the ledger.
+// ActSource is what an act stream reads: the live hub, the ledger, and
+// the signal of changes of authority.
 type ActSource interface {
 	Hub() *ledger.Hub
 	Acts(ctx context.Context, f ledger.Filter) ([]*wayfare.Act, error)
+	// AuthorityChanged returns a channel closed at the next change of
+	// authority anywhere (a role, a status, a password, a token).
+	AuthorityChanged() <-chan struct{}
 }
 
 // StreamActs streams committed acts as server-sent events until the
@@ -28,8 +38,10 @@ type ActSource interface {
 // acts it missed (up to a page). When acts were lost to the client —
 // more missed than a page, or a client too slow for the stream — a "gap"
 // event says so, so that it reads afresh what it shows. The caller has
-// checked who may listen.
-func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration) error {
+// checked who may listen; holds says whether the listener's credentials
+// (a session, a token) still hold, and is asked again at every change of
+// authority and every heartbeat: once they do not, the stream ends.
+func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration, holds func(context.Context) bool) error {
 	rc := http.NewResponseController(w)
 	sub := src.Hub().Subscribe(256)
 	defer sub.Close()
@@ -74,11 +86,25 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
 	dropped := 0
+	changed := src.AuthorityChanged()
 	for {
 		select {
 		case <-r.Context().Done():
 			return nil
+		case <-changed:
+			changed = src.AuthorityChanged()
+			if !holds(r.Context()) {
+				writeEnd(w)
+				rc.Flush()
+				return nil
+			}
+			continue
 		case <-beat.C:
+			if !holds(r.Context()) {
+				writeEnd(w)
+				rc.Flush()
+				return nil
+			}
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case a, ok := <-sub.C:
 			if !ok {
@@ -105,6 +131,13 @@ func writeEvent(w io.Writer, a *wayfare.Act) {
 		return
 	}
 	fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", a.ID, a.Verb, b)
+}
+
+// writeEnd tells the client that its credentials ended, and not to come
+// back with them.
+func writeEnd(w io.Writer) {
+	b, _ := json.Marshal(map[string]string{"reason": "the session or token of this stream has ended"})
+	fmt.Fprintf(w, "event: end\ndata: %s\n\n", b)
 }
 
 // writeGap tells the client that acts were lost to it.

@@ -65,9 +65,9 @@ func newFixture(t *testing.T) *fixture {
 			top = p.ID
 		}
 		f.ids[name] = p.ID
-		token, err := db.CreateToken(sys, p.ID)
+		token, err := db.CreateToken(sys, p.ID, people.NewToken{Name: "tests"})
 		must(err)
-		f.tokens[name] = token
+		f.tokens[name] = token.Token
 	}
 	topGroup, err := db.CreateGroup(sys, people.NewGroup{Name: "Company"})
 	must(err)

@@ -72,8 +72,9 @@ func newInfluenceOrg(t *testing.T) *influenceOrg {
 		created, err := db.CreatePerson(sys, in)
 		must(err)
 		o.ids[p[0]] = created.ID
-		o.tokens[p[0]], err = db.CreateToken(sys, created.ID)
+		tok, err := db.CreateToken(sys, created.ID, people.NewToken{Name: "tests"})
 		must(err)
+		o.tokens[p[0]] = tok.Token
 	}
 	group := func(name, parent string) wayfare.ID {
 		in := people.NewGroup{Name: name}

@@ -89,11 +89,11 @@ func TestOpenAPISmoke(t *testing.T) {
 	}
 	token := func(id wayfare.ID) string {
 		t.Helper()
-		tok, err := db.CreateToken(sys, id)
+		tok, err := db.CreateToken(sys, id, people.NewToken{Name: "tests"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return tok
+		return tok.Token
 	}
 	root := token(admin.ID)
 	srv := httptest.NewServer(validateAgainstSpec(t, api.New(db, nil, "test")))

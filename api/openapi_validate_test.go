@@ -261,6 +261,10 @@ func (v *specValidator) checkStream(route *routers.Route, status int, rec *specR
 			if err := v.visit("StreamGap", []byte(strings.TrimPrefix(line, "data: "))); err != nil {
 				return fmt.Errorf("event %q: %w", event, err)
 			}
+		case strings.HasPrefix(line, "data: ") && event == "end":
+			if err := v.visit("StreamEnd", []byte(strings.TrimPrefix(line, "data: "))); err != nil {
+				return fmt.Errorf("event %q: %w", event, err)
+			}
 		case strings.HasPrefix(line, "data: "):
 			b := []byte(strings.TrimPrefix(line, "data: "))
 			if err := v.visit("Act", b); err != nil {

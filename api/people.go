@@ -31,6 +31,9 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request) error {
 	if f.GroupID, err = queryID(r, "group_id"); err != nil {
 		return err
 	}
+	if f.Status, err = personStatus(r); err != nil {
+		return err
+	}
 	items, err := s.svc.People(r.Context(), f)
 	if err != nil {
 		return err

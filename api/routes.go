@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/wayfare-org/wayfare/people"
+)
 
 // routes is the whole surface of the API.
 func (s *Server) routes() {
@@ -11,10 +15,19 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/people", s.createPerson)
 	s.handle("GET /api/v1/people", s.listPeople)
 	s.handle("GET /api/v1/people/{id}", s.getPerson)
+	s.handle("PATCH /api/v1/people/{id}", s.updatePerson)
+	s.handle("POST /api/v1/people/{id}/deactivate", s.setStatus(people.Deactivated))
+	s.handle("POST /api/v1/people/{id}/reactivate", s.setStatus(people.Active))
+	s.handle("GET /api/v1/me", s.me)
+	s.handle("GET /api/v1/tokens", s.listTokens)
+	s.handle("POST /api/v1/tokens", s.createToken)
+	s.handle("DELETE /api/v1/tokens/{id}", s.revokeToken)
 	s.handle("POST /api/v1/groups", s.createGroup)
 	s.handle("GET /api/v1/groups", s.listGroups)
 	s.handle("GET /api/v1/groups/{id}", s.getGroup)
+	s.handle("PATCH /api/v1/groups/{id}", s.updateGroup)
 	s.handle("PUT /api/v1/groups/{id}/members/{person_id}", s.setRole)
+	s.handle("DELETE /api/v1/groups/{id}/members/{person_id}", s.removeMember)
 
 	s.handle("POST /api/v1/pitches", s.publish)
 	s.handle("GET /api/v1/pitches", s.listPitches)

@@ -21,6 +21,7 @@ import (
 // Services is everything the API calls.
 type Services interface {
 	people.Service
+	people.AccountService
 	leadership.Service
 	management.Service
 	management.JourneyService
@@ -36,6 +37,8 @@ type Services interface {
 	PitchVersion(id wayfare.ID) uint64
 	// Hub fans committed acts out.
 	Hub() *ledger.Hub
+	// AuthorityChanged is closed at the next change of authority.
+	AuthorityChanged() <-chan struct{}
 	// Ping checks that storage answers.
 	Ping(ctx context.Context) error
 }

@@ -15,6 +15,12 @@ const (
 	PersonUpdated   = "person.updated"
 	GroupCreated    = "group.created"
 	RoleSet         = "role.set"
+	MemberRemoved   = "member.removed"
+	GroupUpdated    = "group.updated"
+	PersonDeactive  = "person.deactivated"
+	PersonReactive  = "person.reactivated"
+	TokenCreated    = "token.created"
+	TokenRevoked    = "token.revoked"
 	PitchPublished  = "pitch.published"
 	ExamplePosted   = "example.posted"
 	PitchWithdrawn  = "pitch.withdrawn"
@@ -50,6 +56,12 @@ var functions = map[string]wayfare.Function{
 	PersonUpdated:   wayfare.Admin,
 	GroupCreated:    wayfare.Admin,
 	RoleSet:         wayfare.Admin,
+	MemberRemoved:   wayfare.Admin,
+	GroupUpdated:    wayfare.Admin,
+	PersonDeactive:  wayfare.Admin,
+	PersonReactive:  wayfare.Admin,
+	TokenCreated:    wayfare.Admin,
+	TokenRevoked:    wayfare.Admin,
 	PitchPublished:  wayfare.Leadership,
 	ExamplePosted:   wayfare.Leadership,
 	PitchWithdrawn:  wayfare.Leadership,

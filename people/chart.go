@@ -17,10 +17,10 @@ import (
 // groups they belong to and their roles there. It is the one standard way
 // in (wayfare import) and out (wayfare export), as CSV with a header row:
 //
-//	email,name,title,manager_email,groups,admin
-//	ceo@example.org,Ada Obi,Chief Executive,,Executive team:manager,
-//	vp@example.org,Ben Hale,VP Engineering,ceo@example.org,Executive team;Engineering:manager,
-//	eng@example.org,Cy Dunn,Engineer,vp@example.org,Engineering/Payments,
+//	email,name,title,manager_email,groups,admin,active
+//	ceo@example.org,Ada Obi,Chief Executive,,Executive team:manager,,
+//	vp@example.org,Ben Hale,VP Engineering,ceo@example.org,Executive team;Engineering:manager,,
+//	eng@example.org,Cy Dunn,Engineer,vp@example.org,Engineering/Payments,,false
 //
 // email and name are required; the other columns may be left out, and a
 // column left out changes nothing of the people already in the
@@ -28,7 +28,9 @@ import (
 // nested groups from the top with "/" (a group is created, under its
 // parent, when no group of that name is there yet), each path followed by
 // ":manager" or ":member" (the default); a "/", ";", ":" or "\" in a
-// group's name is written with a "\" before it. admin is "true" or empty.
+// group's name is written with a "\" before it. admin is "true" or empty;
+// active is "false" for a person who has left (deactivated), "true" or
+// empty for everyone else.
 type Chart struct {
 	Rows []ChartRow
 	// Columns says which columns the chart has; WriteChart writes all.
@@ -44,6 +46,7 @@ type ChartRow struct {
 	Person       NewPerson
 	ManagerEmail string
 	Groups       []ChartGroup
+	Status       Status // Active or Deactivated
 }
 
 // ChartGroup is a person's place in a group of a chart.
@@ -53,7 +56,7 @@ type ChartGroup struct {
 }
 
 // ChartColumns are the columns of a chart, in the order export writes them.
-var ChartColumns = []string{"email", "name", "title", "manager_email", "groups", "admin"}
+var ChartColumns = []string{"email", "name", "title", "manager_email", "groups", "admin", "active"}
 
 // ChartProblem is what is wrong on one line of a chart.
 type ChartProblem struct {
@@ -196,6 +199,14 @@ func ReadChart(r io.Reader) (*Chart, error) {
 			row.Person.Admin = true
 		default:
 			problems.add(line, "admin", "must be true or empty")
+		}
+		row.Status = Active
+		switch strings.ToLower(get(rec, "active")) {
+		case "", "true", "yes", "1":
+		case "false", "no", "0":
+			row.Status = Deactivated
+		default:
+			problems.add(line, "active", "must be true, false or empty")
 		}
 		if m := strings.ToLower(get(rec, "manager_email")); m != "" {
 			if a, err := mail.ParseAddress(m); err != nil || a.Address != m {
@@ -377,12 +388,15 @@ func WriteChart(w io.Writer, c *Chart) error {
 			}
 			groups = append(groups, s)
 		}
-		admin := ""
+		admin, active := "", "true"
 		if r.Person.Admin {
 			admin = "true"
 		}
+		if r.Status == Deactivated {
+			active = "false"
+		}
 		if err := cw.Write([]string{guard(r.Person.Email), guard(r.Person.Name), guard(r.Person.Title), guard(r.ManagerEmail),
-			guard(strings.Join(groups, ";")), admin}); err != nil {
+			guard(strings.Join(groups, ";")), admin, active}); err != nil {
 			return err
 		}
 	}
@@ -411,11 +425,16 @@ func unguard(field string) string {
 // ChartResult says what an import changed.
 type ChartResult struct {
 	PeopleCreated, PeopleUpdated, PeopleUnchanged int
+	PeopleDeactivated, PeopleReactivated          int
 	GroupsCreated                                 int
 	RolesSet                                      int
 }
 
 func (r ChartResult) String() string {
-	return fmt.Sprintf("%d people created, %d updated, %d unchanged; %d groups created; %d roles set",
+	s := fmt.Sprintf("%d people created, %d updated, %d unchanged; %d groups created; %d roles set",
 		r.PeopleCreated, r.PeopleUpdated, r.PeopleUnchanged, r.GroupsCreated, r.RolesSet)
+	if r.PeopleDeactivated+r.PeopleReactivated > 0 {
+		s += fmt.Sprintf("; %d deactivated, %d reactivated", r.PeopleDeactivated, r.PeopleReactivated)
+	}
+	return s
 }

@@ -7,8 +7,6 @@ package people
 
 import (
 	"context"
-	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
@@ -24,6 +22,7 @@ type Person struct {
 	ManagerID *wayfare.ID  `json:"manager_id,omitempty"`
 	Level     int          `json:"level"`
 	Admin     bool         `json:"admin"`
+	Status    Status       `json:"status"`
 	CreatedAt time.Time    `json:"created_at"`
 	Groups    []Membership `json:"groups,omitempty"`
 	// SessionEpoch moves each time the person's password is set: browser
@@ -51,6 +50,7 @@ type Membership struct {
 	Name      string     `json:"name,omitempty"`
 	Role      Role       `json:"role"`
 	Level     int        `json:"level"`
+	Status    Status     `json:"status,omitempty"` // the person's, in a group's lists
 }
 
 // Group is a team, department, committee or community.
@@ -81,15 +81,8 @@ func (p *NewPerson) Validate() error {
 	if p.Title, err = text.Line("title", p.Title, 0, 200); err != nil {
 		return err
 	}
-	p.Email = strings.ToLower(strings.TrimSpace(p.Email))
-	if p.Email == "" {
-		return wayfare.FieldError("email", "is required")
-	}
-	a, perr := mail.ParseAddress(p.Email)
-	if perr != nil || a.Address != p.Email || len(p.Email) > 254 {
-		return wayfare.FieldError("email", "is not a valid e-mail address")
-	}
-	return nil
+	p.Email, err = ValidEmail("email", p.Email)
+	return err
 }
 
 // NewGroup is the input that creates a group.
@@ -109,6 +102,7 @@ func (g *NewGroup) Validate() error {
 type PersonFilter struct {
 	GroupID wayfare.ID
 	Query   string
+	Status  Status // "" for everyone
 	wayfare.Page
 }
 

@@ -175,11 +175,13 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 		}
 	}
 	// Levels follow the reporting lines, from the top.
-	if _, err := tx.exec(`WITH RECURSIVE chain(id, lvl) AS (
-			SELECT id, 0 FROM people WHERE manager_id IS NULL
-			UNION ALL SELECT p.id, c.lvl + 1 FROM people p JOIN chain c ON p.manager_id = c.id)
-		UPDATE people SET level = chain.lvl FROM chain WHERE chain.id = people.id AND people.level <> chain.lvl`); err != nil {
+	if err := tx.relevel(); err != nil {
 		return res, err
+	}
+	if c.Has("active") {
+		if err := tx.chartStatuses(c, byEmail, &res); err != nil {
+			return res, err
+		}
 	}
 	// Groups by path, then roles.
 	groups, err := tx.groupPaths()
@@ -231,7 +233,48 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 			res.RolesSet++
 		}
 	}
+	n, err := tx.activeAdmins()
+	if err != nil {
+		return res, err
+	}
+	if n == 0 {
+		return res, &people.ChartError{Problems: []people.ChartProblem{{Line: 1, Column: "admin",
+			Message: "the chart would leave the organization without an active admin"}}}
+	}
 	return res, nil
+}
+
+// chartStatuses deactivates and reactivates people as the chart's active
+// column says.
+func (tx *Tx) chartStatuses(c *people.Chart, byEmail map[string]*chartPerson, res *people.ChartResult) error {
+	statuses := map[wayfare.ID]people.Status{}
+	rows, err := tx.query(`SELECT id, status FROM people`)
+	if err := scanEach(rows, err, func(rows *sql.Rows) error {
+		var id wayfare.ID
+		var s people.Status
+		if err := rows.Scan(&id, &s); err != nil {
+			return err
+		}
+		statuses[id] = s
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, r := range c.Rows {
+		id := byEmail[r.Person.Email].id
+		if r.Status == "" || statuses[id] == r.Status {
+			continue
+		}
+		if err := tx.changeStatus(id, r.Status); err != nil {
+			return fmt.Errorf("line %d: %w", r.Line, err)
+		}
+		if r.Status == people.Deactivated {
+			res.PeopleDeactivated++
+		} else {
+			res.PeopleReactivated++
+		}
+	}
+	return nil
 }
 
 // groupKey finds a group by its parent and name.
@@ -326,7 +369,7 @@ func (db *DB) ExportChart(ctx context.Context) (*people.Chart, error) {
 	err = each(func(rows *sql.Rows) error {
 		var r people.ChartRow
 		var id, mgr wayfare.ID
-		if err := rows.Scan(&id, &r.Person.Email, &r.Person.Name, &r.Person.Title, &mgr, &r.Person.Admin); err != nil {
+		if err := rows.Scan(&id, &r.Person.Email, &r.Person.Name, &r.Person.Title, &mgr, &r.Person.Admin, &r.Status); err != nil {
 			return err
 		}
 		emails[id] = r.Person.Email
@@ -334,7 +377,7 @@ func (db *DB) ExportChart(ctx context.Context) (*people.Chart, error) {
 		c.Rows = append(c.Rows, r)
 		managers = append(managers, mgr)
 		return nil
-	}, `SELECT id, email, name, title, COALESCE(manager_id, 0), admin FROM people ORDER BY id`)
+	}, `SELECT id, email, name, title, COALESCE(manager_id, 0), admin, status FROM people ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}

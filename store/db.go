@@ -43,6 +43,9 @@ type Config struct {
 	// Synchronous is the SQLite synchronous mode: "NORMAL" (default,
 	// survives a process crash) or "FULL" (also survives power loss).
 	Synchronous string
+	// AuthorityEvery is how often the store looks for changes of
+	// authority made by other processes; 0 means DefaultAuthorityEvery.
+	AuthorityEvery time.Duration
 }
 
 // DB is an open store.
@@ -84,8 +87,14 @@ type DB struct {
 
 	influence influenceCache // the influence figures, recomputed in the background
 
-	tokens   sync.Map // token hash (string) → wayfare.Actor
-	sessions sync.Map // session token → session
+	tokens    sync.Map // token hash (string) → *tokenEntry
+	tokensLen atomic.Int64
+	uses      tokenUses // tokens' last uses, not yet written
+	sessions  sync.Map  // session token → session
+	// authSeen is the newest authority version this process knows of;
+	// authCh is closed at the next change (see authority.go).
+	authSeen atomic.Int64
+	authCh   atomic.Pointer[chan struct{}]
 	stats    Stats
 }
 
@@ -170,15 +179,34 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db.hub.Begin(last)
-	db.done.Add(2)
+	var authority int64
+	if err := db.write.QueryRowContext(ctx, `SELECT version FROM authority WHERE id = 1`).Scan(&authority); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.authSeen.Store(authority)
+	db.authCh.Store(newSignal())
+	every := cfg.AuthorityEvery
+	if every <= 0 {
+		every = DefaultAuthorityEvery
+	}
+	db.done.Add(3)
 	go db.writer()
 	go db.checkpointer()
+	go db.watchAuthority(every)
 	return db, nil
 }
 
 // Close stops the writer after the requests already queued, checkpoints
 // and closes the database.
 func (db *DB) Close() error {
+	select {
+	case <-db.closing:
+	default:
+		if err := db.flushTokenUses(context.Background()); err != nil {
+			db.log.Warn("token uses", "err", err)
+		}
+	}
 	db.closeOnce.Do(func() { close(db.closing) })
 	db.done.Wait()
 	db.influence.close()

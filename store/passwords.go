@@ -32,11 +32,12 @@ func (db *DB) SetPassword(ctx context.Context, personID wayfare.ID, hash string)
 }
 
 // Credentials returns the actor and the password hash for an e-mail
-// address, for signing in; ENOTFOUND when nobody has that address.
+// address, for signing in; ENOTFOUND when no active person has that
+// address (a deactivated person cannot sign in).
 func (db *DB) Credentials(ctx context.Context, email string) (wayfare.Actor, string, error) {
 	var a wayfare.Actor
 	var hash string
-	err := db.readRow(ctx, `SELECT id, admin, password_hash FROM people WHERE email = ?`,
+	err := db.readRow(ctx, `SELECT id, admin, password_hash FROM people WHERE email = ? AND status = 'active'`,
 		strings.ToLower(strings.TrimSpace(email))).Scan(&a.PersonID, &a.Admin, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, "", wayfare.NotFound("person")
@@ -53,6 +54,9 @@ func (db *DB) SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person
 		return nil, wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the signed-in person no longer exists"}
 	} else if err != nil {
 		return nil, wayfare.Actor{}, err
+	}
+	if p.Status != people.Active {
+		return nil, wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the signed-in person has been deactivated"}
 	}
 	p.SessionEpoch = epoch
 	return p, wayfare.Actor{PersonID: p.ID, Admin: p.Admin}, nil

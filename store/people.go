@@ -56,18 +56,18 @@ func (tx *Tx) createPerson(in people.NewPerson, passwordHash string) (*people.Pe
 		return nil, err
 	}
 	p := &people.Person{ID: id, Name: in.Name, Email: in.Email, Title: in.Title, ManagerID: in.ManagerID,
-		Level: level, Admin: in.Admin, CreatedAt: tx.now}
+		Level: level, Admin: in.Admin, Status: people.Active, CreatedAt: tx.now}
 	return p, tx.act(ledger.PersonCreated, "person", id, 0, map[string]any{"name": in.Name})
 }
 
-const personCols = `p.id, p.name, p.email, p.title, p.manager_id, p.level, p.admin, p.created_at`
+const personCols = `p.id, p.name, p.email, p.title, p.manager_id, p.level, p.admin, p.status, p.created_at`
 
 // scanPerson scans personCols and then any more columns into more.
 func scanPerson(s interface{ Scan(...any) error }, more ...any) (*people.Person, error) {
 	var p people.Person
 	var mgr sql.NullInt64
 	var created int64
-	if err := s.Scan(append([]any{&p.ID, &p.Name, &p.Email, &p.Title, &mgr, &p.Level, &p.Admin, &created}, more...)...); err != nil {
+	if err := s.Scan(append([]any{&p.ID, &p.Name, &p.Email, &p.Title, &mgr, &p.Level, &p.Admin, &p.Status, &created}, more...)...); err != nil {
 		return nil, err
 	}
 	p.ManagerID = idPtr(mgr)
@@ -140,6 +140,10 @@ func (db *DB) People(ctx context.Context, f people.PersonFilter) ([]*people.Pers
 	if f.GroupID != 0 {
 		q += ` AND p.id IN (SELECT person_id FROM memberships WHERE group_id = ?)`
 		args = append(args, f.GroupID)
+	}
+	if f.Status != "" {
+		q += ` AND p.status = ?`
+		args = append(args, string(f.Status))
 	}
 	if f.Query != "" {
 		q += ` AND (p.name LIKE ? ESCAPE '\' OR p.title LIKE ? ESCAPE '\')`
@@ -226,7 +230,7 @@ func (db *DB) Group(ctx context.Context, id wayfare.ID) (*people.Group, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := db.readQuery(ctx, `SELECT m.person_id, p.name, m.role, p.level FROM memberships m
+	rows, err := db.readQuery(ctx, `SELECT m.person_id, p.name, m.role, p.level, p.status FROM memberships m
 		JOIN people p ON p.id = m.person_id WHERE m.group_id = ? ORDER BY p.level, p.id`, id)
 	if err != nil {
 		return nil, err
@@ -235,7 +239,7 @@ func (db *DB) Group(ctx context.Context, id wayfare.ID) (*people.Group, error) {
 	g.Managers, g.Members = []people.Membership{}, []people.Membership{}
 	for rows.Next() {
 		m := people.Membership{GroupID: id}
-		if err := rows.Scan(&m.PersonID, &m.Name, &m.Role, &m.Level); err != nil {
+		if err := rows.Scan(&m.PersonID, &m.Name, &m.Role, &m.Level, &m.Status); err != nil {
 			return nil, err
 		}
 		if m.Role == people.Manager {
@@ -292,28 +296,15 @@ func (db *DB) SetRole(ctx context.Context, groupID, personID wayfare.ID, role pe
 }
 
 func (tx *Tx) setRole(groupID, personID wayfare.ID, role people.Role) (*people.Membership, error) {
-	var ok bool
-	if err := tx.row(`SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?)`, groupID).Scan(&ok); err != nil {
+	if err := tx.mayConfigureGroup(groupID); err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, wayfare.NotFound("group")
-	}
 	m := &people.Membership{GroupID: groupID, PersonID: personID, Role: role}
-	err := tx.row(`SELECT name, level FROM people WHERE id = ?`, personID).Scan(&m.Name, &m.Level)
+	err := tx.row(`SELECT name, level, status FROM people WHERE id = ?`, personID).Scan(&m.Name, &m.Level, &m.Status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.NotFound("person")
 	} else if err != nil {
 		return nil, err
-	}
-	if !tx.actor.Admin && !tx.actor.System {
-		mgr, err := isManager(tx, tx.actor.PersonID, groupID)
-		if err != nil {
-			return nil, err
-		}
-		if !mgr {
-			return nil, wayfare.Forbidden("admin-configures", "only an admin or a manager of this group may set roles in it")
-		}
 	}
 	if _, err := tx.exec(`INSERT INTO memberships (group_id, person_id, role) VALUES (?, ?, ?)
 		ON CONFLICT (group_id, person_id) DO UPDATE SET role = excluded.role`, groupID, personID, string(role)); err != nil {

@@ -348,17 +348,26 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		_ = sqlTx.Rollback()
 		return fmt.Errorf("store: full-text index: %w", err)
 	}
+	var authority int64 // the authority version this batch moved to, if it did
+	for _, r := range reqs {
+		if r.err == nil && r.roles && authority == 0 {
+			if authority, err = bumpAuthority(ctx, sqlTx); err != nil {
+				_ = sqlTx.Rollback()
+				return fmt.Errorf("store: authority version: %w", err)
+			}
+		}
+	}
 	if err := sqlTx.Commit(); err != nil {
 		_ = sqlTx.Rollback()
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	db.version.Add(1)
+	if authority != 0 {
+		db.authorityMoved(authority, false)
+	}
 	for _, r := range reqs {
 		for _, id := range r.touched {
 			db.pitchVersions[uint64(id)%uint64(len(db.pitchVersions))].Add(1)
-		}
-		if r.roles {
-			db.rolesVersion.Add(1)
 		}
 		if r.err == nil && len(r.acts) > 0 {
 			if !r.narrow {

@@ -162,7 +162,24 @@ func (s *Server) roundsAwaiting(ctx context.Context, me wayfare.ID) ([]roundRow,
 	return out, nil
 }
 
-// events streams the ledger to the signed-in browser for live updates.
+// events streams the ledger to the signed-in browser for live updates,
+// while the session holds: signed out, its password set anew, or its
+// person deactivated, the stream ends.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
-	return api.StreamActs(w, r, s.svc, s.cfg.Heartbeat)
+	return api.StreamActs(w, r, s.svc, s.cfg.Heartbeat, s.sessionHolds(r))
+}
+
+// sessionHolds returns whether the request's session still holds: it is
+// still in the store, and its person is active at the same epoch.
+func (s *Server) sessionHolds(r *http.Request) func(context.Context) bool {
+	token := s.sessions.Token(r.Context())
+	id, epoch := s.me(r).ID, s.sessions.GetInt64(r.Context(), epochKey)
+	return func(ctx context.Context) bool {
+		now, err := s.sessions.Load(ctx, token)
+		if err != nil || wayfare.ID(s.sessions.GetInt64(now, sessionKey)) != id {
+			return false
+		}
+		p, _, err := s.signedInPerson(ctx, id)
+		return err == nil && int64(p.SessionEpoch) == epoch
+	}
 }

@@ -32,6 +32,7 @@ type Services interface {
 	ledger.Service
 	influence.Service
 	Hub() *ledger.Hub
+	AuthorityChanged() <-chan struct{}
 	Standing(ctx context.Context, groupID, journeyID wayfare.ID) (management.Standing, error)
 	SessionStanding(ctx context.Context, groupID, facilitatorID wayfare.ID) (management.Standing, error)
 	Manages(ctx context.Context, personID, groupID wayfare.ID) (bool, error)

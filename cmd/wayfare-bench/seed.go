@@ -189,9 +189,12 @@ func seedTokens(ctx context.Context, db *store.DB, st *State) error {
 	st.Tokens = make([]string, len(st.People))
 	system := wayfare.WithActor(ctx, wayfare.Actor{System: true})
 	return parallel(ctx, len(st.People), 256, func(_ context.Context, i int) error {
-		var err error
-		st.Tokens[i], err = db.CreateToken(system, st.People[i])
-		return err
+		t, err := db.CreateToken(system, st.People[i], people.NewToken{Name: "load"})
+		if err != nil {
+			return err
+		}
+		st.Tokens[i] = t.Token
+		return nil
 	})
 }
 

@@ -54,28 +54,6 @@ func (e *env) init(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (e *env) tokenCreate(ctx context.Context, args []string) error {
-	fs, data := e.flags("token create")
-	email := fs.String("email", "", "the person's e-mail `address`")
-	if err := e.parse(fs, args); err != nil {
-		return err
-	}
-	if *email == "" {
-		return errors.New("--email is required")
-	}
-	db, p, err := e.openFor(ctx, *data, *email)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	token, err := db.CreateToken(system(ctx), p.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, token)
-	return nil
-}
-
 func (e *env) migrate(ctx context.Context, args []string) error {
 	fs, data := e.flags("migrate")
 	if err := e.parse(fs, args); err != nil {

@@ -76,9 +76,11 @@ func demoTokens(ctx context.Context, db *store.DB) ([]demo.Persona, []string, er
 	}
 	tokens := make([]string, len(personas))
 	for i, p := range personas {
-		if tokens[i], err = db.CreateToken(system(ctx), p.ID); err != nil {
+		t, err := db.CreateToken(system(ctx), p.ID, people.NewToken{Name: "demo"})
+		if err != nil {
 			return nil, nil, err
 		}
+		tokens[i] = t.Token
 	}
 	return personas, tokens, nil
 }

@@ -83,16 +83,21 @@ func e2eSeed(t *testing.T, dir string, n int) *e2eOrg {
 	if _, err := db.SetRole(ctx, g.ID, mgr.ID, people.Manager); err != nil {
 		t.Fatal(err)
 	}
-	if o.manager, err = db.CreateToken(ctx, mgr.ID); err != nil {
+	tok, err := db.CreateToken(ctx, mgr.ID, people.NewToken{Name: "tests"})
+	if err != nil {
 		t.Fatal(err)
 	}
+	o.manager = tok.Token
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
 			p, err := db.CreatePerson(ctx, people.NewPerson{Name: fmt.Sprintf("Person %d", i),
 				Email: fmt.Sprintf("person%d@example.test", i), ManagerID: &mgr.ID})
 			if err == nil {
-				o.people[i], err = db.CreateToken(ctx, p.ID)
+				var tok *people.Token
+				if tok, err = db.CreateToken(ctx, p.ID, people.NewToken{Name: "tests"}); err == nil {
+					o.people[i] = tok.Token
+				}
 			}
 			if err != nil {
 				t.Error(err)

@@ -22,7 +22,10 @@ Usage:
   wayfare demo    [--addr A] [--data DIR] [--people N] [--seed S]
   wayfare init    --data DIR --admin-email E --admin-name N
   wayfare serve   --data DIR [--addr A]
-  wayfare token create --data DIR --email E
+  wayfare token create --data DIR --email E [--name N] [--expires 90d]
+  wayfare token list   --data DIR [--email E]
+  wayfare token revoke --data DIR --id ID
+  wayfare person deactivate|reactivate --data DIR --email E
   wayfare password --data DIR --email E   (asks for the password)
   wayfare migrate --data DIR
   wayfare backup  --data DIR --out FILE
@@ -63,10 +66,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "init":
 		return e.init(ctx, rest)
 	case "token":
-		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New("usage: wayfare token create --data DIR --email E")
-		}
-		return e.tokenCreate(ctx, rest[1:])
+		return e.token(ctx, rest)
+	case "person":
+		return e.person(ctx, rest)
 	case "password":
 		return e.password(ctx, rest)
 	case "migrate":

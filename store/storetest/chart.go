@@ -139,3 +139,52 @@ new2@example.test,New Two,,new1@example.test,sales
 		t.Errorf("a person who is not an admin exports: %v", err)
 	}
 }
+
+// testChartActiveColumn deactivates and reactivates people through the
+// chart's active column, exports it, and refuses a chart that would leave
+// no active admin.
+func testChartActiveColumn(t *testing.T, o *org) {
+	read := func(csv string) *people.Chart {
+		t.Helper()
+		c, err := people.ReadChart(strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	tok := o.token(t, o.eng, "laptop")
+	res, err := o.db.ImportChart(asAdmin(o.admin), read("email,name,active\neng@example.test,eng,false\nvp@example.test,vp,\n"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PeopleDeactivated != 1 || res.PeopleReactivated != 0 {
+		t.Fatalf("import: %s", res)
+	}
+	if o.authenticates(tok.Token) {
+		t.Error("a person the chart deactivated keeps their token")
+	}
+	c, err := o.db.ExportChart(asAdmin(o.admin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := people.WriteChart(&out, c); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "eng@example.test,eng,,lead@example.test,exec/engineering,,false\n") ||
+		!strings.HasPrefix(out.String(), "email,name,title,manager_email,groups,admin,active\n") {
+		t.Errorf("export:\n%s", out.String())
+	}
+	if _, err := people.ReadChart(strings.NewReader("email,name,active\neng@example.test,eng,maybe\n")); err == nil ||
+		!strings.Contains(err.Error(), "line 2, active") {
+		t.Errorf("a bad active value: %v", err)
+	}
+	if res, err = o.db.ImportChart(asAdmin(o.admin), read("email,name,active\neng@example.test,eng,true\n"), false); err != nil || res.PeopleReactivated != 1 {
+		t.Fatalf("reactivation: %s, %v", res, err)
+	}
+	_, err = o.db.ImportChart(asAdmin(o.admin), read("email,name,active\nadmin@example.test,admin,false\n"), false)
+	var ce *people.ChartError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "without an active admin") {
+		t.Fatalf("a chart deactivating the last admin: %v", err)
+	}
+}

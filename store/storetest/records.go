@@ -283,18 +283,18 @@ func testEmailRedaction(t *testing.T, o *org) {
 }
 
 func testTokens(t *testing.T, o *org) {
-	token, err := o.db.CreateToken(system(), o.eng)
-	if err != nil || !strings.HasPrefix(token, "wf_") {
-		t.Fatalf("token %q, %v", token, err)
+	tok, err := o.db.CreateToken(system(), o.eng, people.NewToken{Name: "laptop"})
+	if err != nil || !strings.HasPrefix(tok.Token, "wf_") {
+		t.Fatalf("token %+v, %v", tok, err)
 	}
-	a, err := o.db.Authenticate(context.Background(), token)
+	a, err := o.db.Authenticate(context.Background(), tok.Token)
 	if err != nil || a.PersonID != o.eng || a.Admin {
 		t.Fatalf("actor %+v, %v", a, err)
 	}
-	if _, err := o.db.Authenticate(context.Background(), token+"x"); code(err) != wayfare.EUNAUTHORIZED {
+	if _, err := o.db.Authenticate(context.Background(), tok.Token+"x"); code(err) != wayfare.EUNAUTHORIZED {
 		t.Fatalf("wrong token: %v", err)
 	}
-	if _, err := o.db.CreateToken(as(o.vp), o.eng); code(err) != wayfare.EFORBIDDEN {
+	if _, err := o.db.CreateToken(as(o.vp), o.eng, people.NewToken{Name: "x"}); code(err) != wayfare.EFORBIDDEN {
 		t.Fatalf("token for someone else: %v", err)
 	}
 }

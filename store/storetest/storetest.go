@@ -43,8 +43,11 @@ type Store interface {
 	ExportChart(ctx context.Context) (*people.Chart, error)
 	RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int) ([]*management.Round, error)
 	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
-	CreateToken(ctx context.Context, personID wayfare.ID) (string, error)
+	people.AccountService
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
+	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
+	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
+	Manages(ctx context.Context, personID, groupID wayfare.ID) (bool, error)
 }
 
 // Run runs the contract against stores that open returns, fresh each time.
@@ -79,6 +82,11 @@ var contract = []struct {
 	{"Pagination", testPagination},
 	{"EmailsOnlyForAdmins", testEmailRedaction},
 	{"Tokens", testTokens},
+	{"TokensNamedListedRevoked", testTokenLifecycle},
+	{"DeactivationEndsAccess", testDeactivation},
+	{"LastAdminStays", testLastAdmin},
+	{"UpdatePerson", testUpdatePerson},
+	{"GroupsRenamedMovedLeft", testGroupChanges},
 	{"PersonalLists", testPersonalLists},
 	{"SessionPhasesAndRules", testSessionPhases},
 	{"SessionAnonymousAuthors", testAnonymousSession},
@@ -89,6 +97,7 @@ var contract = []struct {
 	{"RoundAdviceNeedsOutcome", testAdviceRound},
 	{"RoundsEnd", testRoundsEnd},
 	{"ImportChart", testImportChart},
+	{"ImportChartActiveColumn", testChartActiveColumn},
 }
 
 func system() context.Context {

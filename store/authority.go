@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Authority — who may do what — is never remembered past a change. Every
+// transaction that changes it (a role, a membership, the admin flag, a
+// password, a status, a revoked token) moves the authority version, a row
+// of the database, in the same transaction. Its own process learns of the
+// change as the transaction commits; every other process that serves the
+// same data (the command line changing things under a running server, or
+// another node) learns of it within AuthorityEvery, when its watcher reads
+// the row. Either way the process moves RolesVersion, and everything it
+// remembered of authority — token answers, signed-in people, who manages
+// what, the pages kept by it — is read afresh, and open event streams
+// check their credentials again (AuthorityChanged).
+
+// DefaultAuthorityEvery is how often a process looks for changes of
+// authority made by other processes.
+const DefaultAuthorityEvery = 500 * time.Millisecond
+
+// bumpAuthority moves the authority version in the batch's transaction
+// and returns the new version.
+func bumpAuthority(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `UPDATE authority SET version = version + 1 WHERE id = 1 RETURNING version`).Scan(&v)
+	return v, err
+}
+
+// authorityMoved records a change of authority committed by this process
+// (remote false) or found by the watcher (remote true).
+func (db *DB) authorityMoved(v int64, remote bool) {
+	for {
+		seen := db.authSeen.Load()
+		if v <= seen {
+			if remote {
+				return // this process committed it, or knows of it already
+			}
+			break
+		}
+		if db.authSeen.CompareAndSwap(seen, v) {
+			break
+		}
+	}
+	if remote {
+		// Another process changed who is who: whatever this one kept may
+		// read differently now (names, roles, statuses), so every version
+		// moves and the sessions it remembered are read again.
+		db.version.Add(1)
+		db.listsVersion.Add(1)
+		for i := range db.pitchVersions {
+			db.pitchVersions[i].Add(1)
+		}
+		for i := range db.personVersions {
+			db.personVersions[i].Add(1)
+		}
+		db.sessions.Clear()
+	}
+	db.rolesVersion.Add(1)
+	ch := db.authCh.Swap(newSignal())
+	close(*ch)
+}
+
+func newSignal() *chan struct{} {
+	ch := make(chan struct{})
+	return &ch
+}
+
+// AuthorityChanged returns a channel closed at the next change of
+// authority, by this process or another: an open event stream waits on it
+// to check that its session or token still holds.
+func (db *DB) AuthorityChanged() <-chan struct{} { return *db.authCh.Load() }
+
+// watchAuthority looks for changes of authority made by other processes,
+// and writes the tokens' last uses.
+func (db *DB) watchAuthority(every time.Duration) {
+	defer db.done.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	uses := time.Now()
+	for {
+		select {
+		case <-db.closing:
+			return
+		case <-t.C:
+		}
+		var v int64
+		if err := db.read.QueryRow(`SELECT version FROM authority WHERE id = 1`).Scan(&v); err != nil {
+			db.log.Warn("authority version", "err", err)
+			continue
+		}
+		db.authorityMoved(v, true)
+		if time.Since(uses) >= 5*time.Second {
+			uses = time.Now()
+			if err := db.flushTokenUses(context.Background()); err != nil {
+				db.log.Warn("token uses", "err", err)
+			}
+		}
+	}
+}
