@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -134,5 +135,34 @@ func TestCachedPitchFollowsWrites(t *testing.T) {
 	f.do("manager", "POST", path+"/decision", `{"outcome":"decline","method":"directive","rationale":"No."}`)
 	if got := read(); got.Status != leadership.Declined {
 		t.Fatalf("after a decision the cached pitch is %s", got.Status)
+	}
+}
+
+func TestMetricsNeedTheirToken(t *testing.T) {
+	f := newFixture(t)
+	h := api.New(f.db, nil, "test").Metrics("metrics-secret")
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{
+		{"", 401},
+		{"Bearer wrong", 401},
+		{"Bearer " + f.tokens["admin"], 401}, // an API token is not the metrics token
+		{"Bearer metrics-secret", 200},
+	} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != tc.want || (tc.want == 200) != strings.Contains(w.Body.String(), "wayfare_commits_total") {
+			t.Errorf("Authorization %q: %d, want %d", tc.auth, w.Code, tc.want)
+		}
+	}
+	w := httptest.NewRecorder()
+	api.New(f.db, nil, "test").ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if w.Code != 404 {
+		t.Errorf("the API itself serves /metrics: %d", w.Code)
 	}
 }

@@ -45,7 +45,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{t: t, db: db, ids: map[string]wayfare.ID{}, tokens: map[string]string{}}
-	f.h = wrap(t, api.New(db, nil, "test"))
+	f.h = wrap(t, withMetrics(api.New(db, nil, "test")))
 	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
 	must := func(err error) {
 		t.Helper()
@@ -110,6 +110,15 @@ func newFixture(t *testing.T) *fixture {
 
 // wrap checks every request and response against the OpenAPI document.
 func wrap(t *testing.T, h http.Handler) http.Handler { return validateAgainstSpec(t, h) }
+
+// withMetrics serves the API with its metrics open beside it, as on a
+// metrics listener of their own.
+func withMetrics(s *api.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", s)
+	mux.Handle("GET /metrics", s.Metrics(""))
+	return mux
+}
 
 // do sends a request as someone ("" for anonymous) and returns the answer.
 func (f *fixture) do(who, method, path string, body any) *httptest.ResponseRecorder {

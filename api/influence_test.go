@@ -54,7 +54,7 @@ func newInfluenceOrg(t *testing.T) *influenceOrg {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	o := &influenceOrg{t: t, db: db, h: wrap(t, api.New(db, nil, "test")), ids: map[string]wayfare.ID{}, tokens: map[string]string{}}
+	o := &influenceOrg{t: t, db: db, h: wrap(t, withMetrics(api.New(db, nil, "test"))), ids: map[string]wayfare.ID{}, tokens: map[string]string{}}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

@@ -1,13 +1,18 @@
 package api
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wayfare-org/wayfare"
 )
 
 // metrics is the server's Prometheus registry: requests by route and
@@ -42,6 +47,28 @@ func (s *Server) Register(cs ...prometheus.Collector) { s.metrics.reg.MustRegist
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// Metrics returns the Prometheus metrics. With a token, they are served
+// only to a request that bears it (Authorization: Bearer <token>); with
+// none, to anyone who reaches the handler, which is then for a listener
+// of its own.
+func (s *Server) Metrics(token string) http.Handler {
+	h := s.metrics.handler()
+	if token == "" {
+		return h
+	}
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeError(w, r, s.log, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the metrics token is required"})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 type statusWriter struct {

@@ -96,7 +96,7 @@ func TestOpenAPISmoke(t *testing.T) {
 		return tok.Token
 	}
 	root := token(admin.ID)
-	srv := httptest.NewServer(validateAgainstSpec(t, api.New(db, nil, "test")))
+	srv := httptest.NewServer(validateAgainstSpec(t, withMetrics(api.New(db, nil, "test"))))
 	t.Cleanup(srv.Close)
 	c := &smokeClient{t: t, url: srv.URL}
 	str := func(m map[string]any, k string) string {

@@ -9,7 +9,6 @@ import (
 // routes is the whole surface of the API.
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.mux.HandleFunc("GET /api/openapi.json", serveOpenAPI)
 
 	s.handle("POST /api/v1/people", s.createPerson)

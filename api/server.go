@@ -1,6 +1,7 @@
 // Package api serves the JSON API under /api/v1, its OpenAPI document,
-// the live event stream, /healthz and /metrics. Handlers are thin: decode,
-// call a service, encode. Rules live in the domain, not here.
+// the live event stream, /healthz, and the metrics for the listener that
+// serves them. Handlers are thin: decode, call a service, encode. Rules
+// live in the domain, not here.
 package api
 
 import (

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/people"
@@ -30,17 +28,20 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, "account", v)
 		return nil
 	}
-	key := "account:" + me.ID.String()
-	if d := s.limiter.wait(key); d > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
-		return refuse(http.StatusTooManyRequests, "current_password", "Too many wrong passwords. Try again in "+d.Round(time.Minute).String()+".")
+	key := currentPasswordKey(me.ID.String())
+	if d := s.limiter.reserve(key); d > 0 {
+		tooMany(w, d)
+		return refuse(http.StatusTooManyRequests, "current_password", "Too many wrong passwords. Try again in "+waitText(d)+".")
 	}
 	_, hash, err := s.svc.Credentials(r.Context(), me.Email)
 	if err != nil {
 		return err
 	}
-	if !people.CheckPassword(hash, r.PostFormValue("current_password")) {
-		s.limiter.fail(key)
+	ok, err := s.checkPassword(r.Context(), hash, r.PostFormValue("current_password"))
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return refuse(http.StatusBadRequest, "current_password", "is not your password.")
 	}
 	s.limiter.forget(key)
@@ -52,7 +53,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if pw != r.PostFormValue("confirm_password") {
 		return refuse(http.StatusBadRequest, "confirm_password", "is not the same as the new password.")
 	}
-	if hash, err = people.HashPassword(pw); err != nil {
+	if hash, err = hashPassword(r.Context(), pw); err != nil {
 		return err
 	}
 	if err := s.svc.SetPassword(r.Context(), me.ID, hash); err != nil {

@@ -2,7 +2,7 @@ package web
 
 import (
 	"context"
-	"net"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -94,34 +94,39 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// login signs a person in. Failed tries are limited per address and per
-// client; the answer never tells which part was wrong.
+// login signs a person in. The try is counted against the limits before
+// the password is checked, and an unknown address costs the same check as
+// a known one; the answer never tells which part was wrong.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	v := &loginView{base: base{Title: "Sign in"}, Email: email, Next: safeNext(r.PostFormValue("next"))}
-	keys := []string{"email:" + email, "client:" + clientIP(r)}
-	for _, k := range keys {
-		if d := s.limiter.wait(k); d > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
-			v.Problem = &wayfare.Error{Code: wayfare.EFORBIDDEN, Message: "Too many failed sign-ins. Try again in " +
-				d.Round(time.Minute).String() + "."}
-			s.render(w, r, http.StatusTooManyRequests, "login", v)
-			return nil
-		}
+	addr := s.cfg.TrustedProxies.ClientAddr(r)
+	account, pair, client := accountKey(email), pairKey(email, addr), addressKey(addr)
+	if d := s.limiter.reserve(account, pair, client); d > 0 {
+		tooMany(w, d)
+		v.Problem = &wayfare.Error{Code: wayfare.EFORBIDDEN, Message: "Too many failed sign-ins. Try again in " + waitText(d) + "."}
+		s.render(w, r, http.StatusTooManyRequests, "login", v)
+		return nil
 	}
 	actor, hash, err := s.svc.Credentials(r.Context(), email)
+	known := err == nil
 	if err != nil && wayfare.ErrorCode(err) != wayfare.ENOTFOUND {
 		return err
 	}
-	if err != nil || !people.CheckPassword(hash, r.PostFormValue("password")) {
-		for _, k := range keys {
-			s.limiter.fail(k)
-		}
-		v.Problem = &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Field: "password", Message: "That e-mail address and password do not match."}
+	if !known {
+		hash = dummyHash
+	}
+	ok, err := s.checkPassword(r.Context(), hash, r.PostFormValue("password"))
+	if err != nil {
+		return err
+	}
+	if !known || !ok {
+		v.Problem = &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "That e-mail address and password do not match."}
 		s.render(w, r, http.StatusUnauthorized, "login", v)
 		return nil
 	}
-	s.limiter.forget(keys[0])
+	s.limiter.release(account, client)
+	s.limiter.forget(pair)
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
@@ -133,6 +138,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.Put(r.Context(), epochKey, int64(me.SessionEpoch))
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	return nil
+}
+
+// tooMany says when to come back, in whole seconds rounded up.
+func tooMany(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+}
+
+// waitText says a wait in words: "3 seconds", "2 minutes".
+func waitText(d time.Duration) string {
+	if d <= time.Minute {
+		return plural(int(math.Ceil(d.Seconds())), "second")
+	}
+	return plural(int(math.Ceil(d.Minutes())), "minute")
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
@@ -157,14 +175,6 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
-}
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // flash leaves a message for the next page the person sees.

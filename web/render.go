@@ -156,6 +156,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else if !errors.Is(err, http.ErrAbortHandler) {
 		s.log.Error("page failed", "path", r.URL.Path, "err", err)
 	}
+	s.errorPage(w, r, status, msg)
+}
+
+// errorPage answers with a page that says msg.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	v := &errorView{base: base{Title: http.StatusText(status), Me: s.me(r)}, Status: status, Message: msg}
 	set := s.pages.pages["error"]
 	var buf bytes.Buffer

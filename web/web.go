@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/edge"
 	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
@@ -55,13 +56,24 @@ type Services interface {
 	PersonVersion(id wayfare.ID) uint64
 }
 
+// The session cookie's name, and its name when cookies are secure.
+const (
+	SessionCookie       = "wayfare_session"
+	SecureSessionCookie = "__Host-wayfare_session"
+)
+
 // Config configures the pages.
 type Config struct {
-	// SecureCookies marks the session cookie Secure: set it when the
-	// server is reached over TLS (directly or behind a proxy).
+	// SecureCookies marks the session cookie Secure (and names it with the
+	// __Host- prefix) and has every answer ask browsers to keep to TLS:
+	// set it when the server is reached over TLS (directly or behind a
+	// proxy).
 	SecureCookies bool
 	// Heartbeat is how often live streams send a keep-alive.
 	Heartbeat time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client that sign-in limits count by.
+	TrustedProxies edge.Proxies
 }
 
 // Server serves the pages.
@@ -75,6 +87,7 @@ type Server struct {
 	parts    *parts
 	mux      *http.ServeMux
 	cfg      Config
+	check    func(hash, pw string) bool // people.CheckPassword; tests watch it
 }
 
 // New returns the pages over the services.
@@ -98,14 +111,18 @@ func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	// A fixed lifetime, and no idle timeout: with one, every page view
 	// would rewrite its session.
 	sm.Lifetime = 14 * 24 * time.Hour
-	sm.Cookie.Name = "wayfare_session"
+	sm.Cookie.Name = SessionCookie
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = cfg.SecureCookies
+	if cfg.SecureCookies {
+		// The prefix has browsers keep the cookie to this host, over TLS,
+		// for every path: no other site or subdomain can set or shadow it.
+		sm.Cookie.Name, sm.Cookie.Secure, sm.Cookie.Path, sm.Cookie.Domain = SecureSessionCookie, true, "/", ""
+	}
 	sm.HashTokenInStore = true
 	sm.Codec = sessionCodec{}
-	s := &Server{svc: svc, log: log, sessions: sm, pages: t, assets: a, limiter: newLimiter(5, 15*time.Minute),
-		mux: http.NewServeMux(), cfg: cfg}
+	s := &Server{svc: svc, log: log, sessions: sm, pages: t, assets: a, limiter: newLimiter(),
+		mux: http.NewServeMux(), cfg: cfg, check: people.CheckPassword}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
 	if s.parts, err = newParts(s); err != nil {
 		return nil, err
@@ -114,33 +131,22 @@ func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Handler returns the pages with sessions, cross-origin protection and
-// security headers around them.
+// Handler returns the pages with security headers, the body limit,
+// cross-origin protection and sessions around them.
 func (s *Server) Handler() http.Handler {
 	csrf := http.NewCrossOriginProtection()
-	return secureHeaders(csrf.Handler(s.sessions.LoadAndSave(s.mux)))
+	return edge.Headers(pagePolicy(s.limitBody(csrf.Handler(s.sessions.LoadAndSave(s.mux)))), s.cfg.SecureCookies)
 }
 
-// secureHeaders sets the headers every page carries: a strict content
-// security policy (our own files only, nothing inline) and the usual rest.
-func secureHeaders(next http.Handler) http.Handler {
+// pagePolicy sets the content security policy every page carries: our
+// own files only, nothing inline.
+func pagePolicy(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		for k, v := range securityHeaders {
-			h[k] = v
-		}
+		w.Header()["Content-Security-Policy"] = pageCSP
 		next.ServeHTTP(w, r)
 	})
 }
 
-// securityHeaders are set on every answer, in their canonical form (and
-// never changed: answers share the values).
-var securityHeaders = http.Header{
-	"Content-Security-Policy": {"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
-	"X-Content-Type-Options":     {"nosniff"},
-	"X-Frame-Options":            {"DENY"},
-	"Referrer-Policy":            {"same-origin"},
-	"Cross-Origin-Opener-Policy": {"same-origin"},
-	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=(), payment=()"},
-}
+// pageCSP is never changed: answers share it.
+var pageCSP = []string{"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"}

@@ -27,25 +27,32 @@ const password = "a long enough password"
 // markup in its text; J is an adopted pitch's journey whose rider is
 // "member".
 type site struct {
-	t    *testing.T
-	db   *store.DB
-	srv  *httptest.Server
-	ids  map[string]wayfare.ID
-	P, J wayfare.ID
+	t     *testing.T
+	db    *store.DB
+	pages *web.Server
+	srv   *httptest.Server
+	ids   map[string]wayfare.ID
+	P, J  wayfare.ID
 }
 
 func newSite(t *testing.T) *site {
+	t.Helper()
+	return newSiteWith(t, web.Config{})
+}
+
+// newSiteWith is newSite with the pages configured by cfg.
+func newSiteWith(t *testing.T, cfg web.Config) *site {
 	t.Helper()
 	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(t.TempDir(), "w.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	pages, err := web.New(db, nil, web.Config{})
+	pages, err := web.New(db, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, ids: map[string]wayfare.ID{}}
+	s := &site{t: t, db: db, pages: pages, ids: map[string]wayfare.ID{}}
 	s.srv = httptest.NewServer(pages.Handler())
 	t.Cleanup(s.srv.Close)
 	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})

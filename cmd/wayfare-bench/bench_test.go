@@ -492,3 +492,22 @@ func TestFirstLoadReport(t *testing.T) {
 		t.Error("the page scenarios should carry the web issue's target")
 	}
 }
+
+func TestMetricBearsTheMetricsToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" || r.Header.Get("Authorization") != "Bearer m-token" {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintln(w, "# HELP wayfare_commits_total Write transactions committed.\nwayfare_commits_total 42")
+	}))
+	defer srv.Close()
+	a := &apiClient{client: newClient(1), base: srv.URL, metricsToken: "m-token"}
+	if v, err := a.metric(context.Background(), "wayfare_commits_total"); err != nil || v != 42 {
+		t.Fatalf("metric: %v %v", v, err)
+	}
+	a.metricsToken = "other"
+	if _, err := a.metric(context.Background(), "wayfare_commits_total"); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("a refused /metrics must be an error naming it: %v", err)
+	}
+}

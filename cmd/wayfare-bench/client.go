@@ -16,8 +16,9 @@ import (
 // apiClient is a small JSON client of the Wayfare API, for seeding and
 // checking; the load itself goes through the loader.
 type apiClient struct {
-	client *http.Client
-	base   string
+	client       *http.Client
+	base         string
+	metricsToken string // for /metrics
 }
 
 // call sends in as JSON (none when nil), expects the status want and
@@ -89,11 +90,15 @@ func (a *apiClient) metric(ctx context.Context, name string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	req.Header.Set("Authorization", "Bearer "+a.metricsToken)
 	resp, err := a.client.Do(req)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("/metrics: %s", resp.Status)
+	}
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return 0, err

@@ -18,7 +18,7 @@ import (
 
 // startServer starts "wayfare serve" on a free loopback port over dir.
 func (b *bench) startServer(ctx context.Context, dir string) (*child, error) {
-	srv, err := startChild("wayfare", b.bin, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir},
+	srv, err := startChild("wayfare", b.bin, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--metrics-token", b.metricsToken},
 		filepath.Join(dir, "server.log"))
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func medianOf(rs []*Result) *Result {
 func (b *bench) measureOne(ctx context.Context, l *loader, f *fixture, key string, pid int) (*Result, error) {
 	sc, _ := scenarioOf(key)
 	checked := key == "tickets" || sc.mixed
-	api := &apiClient{client: newClient(2), base: f.base}
+	api := &apiClient{client: newClient(2), base: f.base, metricsToken: b.metricsToken}
 	defer api.client.CloseIdleConnections()
 	var before map[wayfare.ID]int
 	if checked {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -91,11 +92,12 @@ type bench struct {
 	mixedConns            int
 	mixedRate             float64
 	sessions              int
+	metricsToken          string // the servers' /metrics answer only to it
 	stdout, stderr        io.Writer
 }
 
 func parseRun(args []string, getenv func(string) string, stdout, stderr io.Writer) (*bench, error) {
-	b := &bench{stdout: stdout, stderr: stderr}
+	b := &bench{stdout: stdout, stderr: stderr, metricsToken: rand.Text()}
 	fs := flag.NewFlagSet("wayfare-bench run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	self, err := os.Executable()

@@ -23,7 +23,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		f.DefValue = demoData
 		_ = f.Value.Set(demoData)
 	}
-	addr := e.addrFlag(fs, "127.0.0.1:8080")
+	o := e.serveFlags(fs)
 	n := fs.Int("people", demo.DefaultPeople, "how many `people` the organization has")
 	seed := fs.Uint64("seed", demo.DefaultSeed, "the `seed` that picks the organization")
 	if err := e.parse(fs, args); err != nil {
@@ -42,7 +42,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s holds an organization that is not a demo one (%w); serve it with wayfare serve", *data, err)
 	}
-	return e.listen(ctx, db, *addr, func(url string) {
+	return e.listen(ctx, db, o, func(url string) {
 		e.printDemo(url, *data, personas, tokens)
 	})
 }

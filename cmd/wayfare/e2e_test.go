@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,11 +24,20 @@ import (
 // The server stops, gracefully, when the test ends.
 func e2eServe(t *testing.T, dir string) string {
 	t.Helper()
+	url, _ := e2eServeWith(t, dir, nil)
+	return url
+}
+
+// e2eServeWith is e2eServe with an environment and more flags; it also
+// returns the URL of the metrics when they have a listener of their own.
+func e2eServeWith(t *testing.T, dir string, env map[string]string, flags ...string) (url, metrics string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan error, 1)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, nil, w, io.Discard)
+		done <- run(ctx, args, func(k string) string { return env[k] }, nil, w, io.Discard)
 		w.Close()
 	}()
 	t.Cleanup(func() {
@@ -41,16 +51,23 @@ func e2eServe(t *testing.T, dir string) string {
 			t.Error("serve did not shut down")
 		}
 	})
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
+	lines := bufio.NewReader(out)
+	urlIn := func() string {
+		line, err := lines.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(line[strings.Index(line, "http://"):])
 	}
-	go io.Copy(io.Discard, out)
-	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
+	url = urlIn()
+	if slices.Contains(flags, "--metrics-addr") {
+		metrics = urlIn()
+	}
+	go io.Copy(io.Discard, lines)
 	if res, err := http.Get(url + "/healthz"); err != nil || res.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", res, err)
 	}
-	return url
+	return url, metrics
 }
 
 // e2eOrg seeds, before the server starts, an organization with a manager

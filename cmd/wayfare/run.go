@@ -19,9 +19,9 @@ var Version = "dev"
 const usage = `wayfare — bottom-up leadership, with management kept apart
 
 Usage:
-  wayfare demo    [--addr A] [--data DIR] [--people N] [--seed S]
+  wayfare demo    [--addr A] [--data DIR] [--people N] [--seed S] [server flags]
   wayfare init    --data DIR --admin-email E --admin-name N
-  wayfare serve   --data DIR [--addr A]
+  wayfare serve   --data DIR [--addr A] [server flags]
   wayfare token create --data DIR --email E [--name N] [--expires 90d]
   wayfare token list   --data DIR [--email E]
   wayfare token revoke --data DIR --id ID
@@ -36,7 +36,15 @@ Usage:
   wayfare report  --data DIR [--top N]
   wayfare version
 
-Flags may also come from the environment: WAYFARE_DATA, WAYFARE_ADDR.
+Server flags (serve and demo):
+  --trusted-proxies CIDRs  reverse proxies whose X-Forwarded-For names the client
+  --metrics-addr A         serve /metrics only on this address of its own
+  --metrics-token T        require Authorization: Bearer T for /metrics
+  (with neither metrics flag, /metrics is not served)
+
+Flags may also come from the environment: WAYFARE_DATA, WAYFARE_ADDR,
+WAYFARE_TRUSTED_PROXIES, WAYFARE_METRICS_ADDR, WAYFARE_METRICS_TOKEN;
+WAYFARE_SECURE_COOKIES=1 behind TLS.
 `
 
 // env is what every verb is given.

@@ -3,19 +3,21 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/wayfare-org/wayfare/api"
+	"github.com/wayfare-org/wayfare/edge"
 	"github.com/wayfare-org/wayfare/store"
 	"github.com/wayfare-org/wayfare/web"
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
 	fs, data := e.flags("serve")
-	addr := e.addrFlag(fs, "127.0.0.1:8080")
+	o := e.serveFlags(fs)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -24,66 +26,130 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return e.listen(ctx, db, *addr, func(url string) {
+	return e.listen(ctx, db, o, func(url string) {
 		fmt.Fprintf(e.stdout, "Wayfare is serving at %s\n", url)
 	})
 }
 
-// handler puts the API and the pages behind one handler.
-func (e *env) handler(db *store.DB) (http.Handler, error) {
-	apiServer := api.New(db, e.log, Version)
-	pages, err := web.New(db, e.log, web.Config{SecureCookies: e.getenv("WAYFARE_SECURE_COOKIES") == "1"})
+// serveOptions are the flags of the verbs that serve.
+type serveOptions struct {
+	addr, trustedProxies, metricsAddr, metricsToken *string
+}
+
+// serveFlags binds the flags of the verbs that serve, each also read from
+// the environment.
+func (e *env) serveFlags(fs *flag.FlagSet) *serveOptions {
+	return &serveOptions{
+		addr: e.addrFlag(fs, "127.0.0.1:8080"),
+		trustedProxies: fs.String("trusted-proxies", e.getenv("WAYFARE_TRUSTED_PROXIES"),
+			"`CIDRs` of reverse proxies whose X-Forwarded-For is believed, comma-separated (env WAYFARE_TRUSTED_PROXIES)"),
+		metricsAddr: fs.String("metrics-addr", e.getenv("WAYFARE_METRICS_ADDR"),
+			"serve /metrics only on this `address` of its own (env WAYFARE_METRICS_ADDR)"),
+		metricsToken: fs.String("metrics-token", e.getenv("WAYFARE_METRICS_TOKEN"),
+			"require Authorization: Bearer `token` for /metrics (env WAYFARE_METRICS_TOKEN)"),
+	}
+}
+
+// handler puts the API and the pages behind one handler, and returns the
+// metrics' own handler when they have a listener of their own. Every
+// answer carries the security headers.
+func (e *env) handler(db *store.DB, o *serveOptions) (main, metrics http.Handler, err error) {
+	proxies, err := edge.ParseProxies(*o.trustedProxies)
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	secure := e.getenv("WAYFARE_SECURE_COOKIES") == "1"
+	apiServer := api.New(db, e.log, Version)
+	pages, err := web.New(db, e.log, web.Config{SecureCookies: secure, TrustedProxies: proxies})
+	if err != nil {
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiServer)
 	mux.Handle("GET /healthz", apiServer)
-	mux.Handle("GET /metrics", apiServer)
 	mux.Handle("/", pages.Handler())
-	return mux, nil
+	if *o.metricsAddr != "" {
+		own := http.NewServeMux()
+		own.Handle("GET /metrics", apiServer.Metrics(*o.metricsToken))
+		metrics = edge.Headers(own, secure)
+	} else if *o.metricsToken != "" {
+		mux.Handle("GET /metrics", apiServer.Metrics(*o.metricsToken))
+	}
+	return edge.Headers(mux, secure), metrics, nil
 }
 
-// listen serves the application on addr until ctx ends, then shuts down
+// listen serves the application on its address, and the metrics on
+// theirs when they have one, until ctx ends; then it shuts down
 // gracefully: open requests finish, event streams close.
-func (e *env) listen(ctx context.Context, db *store.DB, addr string, ready func(url string)) error {
-	ln, err := net.Listen("tcp", addr)
+func (e *env) listen(ctx context.Context, db *store.DB, o *serveOptions, ready func(url string)) error {
+	handler, metrics, err := e.handler(db, o)
 	if err != nil {
 		return err
 	}
-	handler, err := e.handler(db)
+	ln, err := net.Listen("tcp", *o.addr)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	streams, stopStreams := context.WithCancel(context.Background())
 	defer stopStreams()
-	srv := &http.Server{
-		Handler:           handler,
+	srv := newHTTPServer(handler, streams)
+	srv.RegisterOnShutdown(stopStreams)
+	servers := map[*http.Server]net.Listener{srv: ln}
+	var mln net.Listener
+	if metrics != nil {
+		if mln, err = net.Listen("tcp", *o.metricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		servers[newHTTPServer(metrics, context.Background())] = mln
+	}
+	db.WarmInfluence()
+	errc := make(chan error, len(servers))
+	for s, l := range servers {
+		go func() { errc <- s.Serve(l) }()
+	}
+	ready("http://" + ln.Addr().String())
+	e.log.Info("serving", "addr", ln.Addr().String(), "version", Version)
+	if mln != nil {
+		fmt.Fprintf(e.stdout, "Metrics are served at http://%s/metrics\n", mln.Addr())
+	}
+	return e.shutdown(ctx, servers, errc)
+}
+
+func newHTTPServer(h http.Handler, base context.Context) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return streams },
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	srv.RegisterOnShutdown(stopStreams)
-	db.WarmInfluence()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	ready("http://" + ln.Addr().String())
-	e.log.Info("serving", "addr", ln.Addr().String(), "version", Version)
+}
+
+// shutdown waits for ctx to end or a server to fail, then shuts every
+// server down.
+func (e *env) shutdown(ctx context.Context, servers map[*http.Server]net.Listener, errc chan error) error {
+	var failed error
 	select {
-	case err := <-errc:
-		return err
+	case failed = <-errc:
 	case <-ctx.Done():
 	}
 	e.log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+	var errs []error
+	for s := range servers {
+		errs = append(errs, s.Shutdown(shutdown))
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	pending := len(servers)
+	if failed != nil {
+		errs = append(errs, failed)
+		pending--
 	}
-	return nil
+	for range pending {
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestLimiterSpacesOutFailures(t *testing.T) {
+	clock := time.Unix(1_800_000_000, 0)
+	l := newLimiter()
+	l.now = func() time.Time { return clock }
+	k := pairKey("a@example.test", "192.0.2.1")
+	for i := range 4 {
+		if d := l.reserve(k); d != 0 {
+			t.Fatalf("try %d must not wait: %s", i+1, d)
+		}
+	}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+	for _, w := range want {
+		if d := l.reserve(k); d != 0 {
+			t.Fatalf("a try after its wait must go through: %s", d)
+		}
+		if d := l.reserve(k); d != w {
+			t.Fatalf("wait %s, want %s", d, w)
+		}
+		clock = clock.Add(w)
+	}
+	for range 20 {
+		l.reserve(k)
+		clock = clock.Add(l.cap)
+	}
+	l.reserve(k)
+	if d := l.reserve(k); d != 10*time.Minute {
+		t.Fatalf("the wait grows to its cap, not past it: %s", d)
+	}
+	other := accountKey("a@example.test")
+	if d := l.reserve(other, k); d == 0 {
+		t.Fatal("one waiting key holds back the try")
+	}
+	if r := l.get(other, clock); r.fails != 0 {
+		t.Fatalf("a refused try counts against no key: %+v", r)
+	}
+	clock = clock.Add(l.cap + l.idle + time.Second)
+	if d := l.reserve(k); d != 0 {
+		t.Fatalf("a key left alone is forgotten: %s", d)
+	}
+	l.forget(k)
+	if r := l.get(k, clock); r.fails != 0 {
+		t.Fatalf("forget: %+v", r)
+	}
+}
+
+func TestLimiterMemoryIsBounded(t *testing.T) {
+	l := newLimiter()
+	l.max = 1000
+	slow := pairKey("victim@example.test", "192.0.2.9")
+	for range 6 {
+		l.reserve(slow)
+	}
+	for i := range 20_000 {
+		l.reserve(addressKey(fmt.Sprint(i)))
+		if len(l.keys) > l.max {
+			t.Fatalf("%d keys kept, bound %d", len(l.keys), l.max)
+		}
+	}
+	if d := l.reserve(slow); d == 0 {
+		t.Fatal("a flood of new keys must not wash out a key that is waiting")
+	}
+}
+
+func TestPasswordChecksWaitForASlot(t *testing.T) {
+	for range cap(hashSlots) {
+		hashSlots <- struct{}{}
+	}
+	defer func() {
+		for range cap(hashSlots) {
+			<-hashSlots
+		}
+	}()
+	s := &Server{check: func(string, string) bool { t.Error("checked without a slot"); return true }}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if ok, err := s.checkPassword(ctx, dummyHash, "x"); ok || err == nil {
+		t.Fatalf("with every slot taken: %v %v, want the request's end", ok, err)
+	}
+}
