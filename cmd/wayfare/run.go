@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"strings"
 
 	"github.com/wayfare-org/wayfare/store"
 )
@@ -110,10 +109,10 @@ func (e *env) addrFlag(fs *flag.FlagSet, def string) *string {
 
 // open opens the store in a data directory.
 func (e *env) open(ctx context.Context, data string) (*store.DB, error) {
-	if strings.TrimSpace(data) == "" {
-		return nil, errors.New("--data (or WAYFARE_DATA) is required")
+	if err := requireData(data); err != nil {
+		return nil, err
 	}
-	return store.Open(ctx, store.Config{Path: filepath.Join(data, "wayfare.db"), Logger: e.log})
+	return store.Open(ctx, store.Config{Path: filepath.Join(data, dbFile), Logger: e.log})
 }
 
 func (e *env) parse(fs *flag.FlagSet, args []string) error {
