@@ -95,3 +95,26 @@ func TestServeTakesTheDataBackWhenTheFirstServerStops(t *testing.T) {
 	}
 	e2eServe(t, dir) // the lock went with the first server
 }
+
+func TestBackupIntoAMissingFolderAndItsMode(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := cli(t, nil, "init", "--data", dir, "--admin-email", "a@example.test", "--admin-name", "A"); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "no", "such")
+	_, err := cli(t, nil, "backup", "--data", dir, "--out", filepath.Join(missing, "copy.db"))
+	if err == nil || !strings.Contains(err.Error(), "the folder "+missing+" does not exist") {
+		t.Fatalf("backup into a missing folder: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := cli(t, nil, "backup", "--data", dir, "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := st.Mode().Perm(); mode != 0o600 {
+		t.Fatalf("the backup's mode is %v, want -rw-------", mode)
+	}
+}
