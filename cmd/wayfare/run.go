@@ -25,6 +25,7 @@ Usage:
   wayfare password --data DIR --email E   (asks for the password)
   wayfare migrate --data DIR
   wayfare backup  --data DIR --out FILE
+  wayfare restore --from FILE --data DIR [--force]
   wayfare import  --data DIR [--dry-run] people.csv
   wayfare export  --data DIR [--out FILE]
   wayfare analytics rebuild --data DIR
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.migrate(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
+	case "restore":
+		return e.restore(ctx, rest)
 	case "import":
 		return e.importChart(ctx, rest)
 	case "export":
