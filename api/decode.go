@@ -162,10 +162,23 @@ func page(r *http.Request) (wayfare.Page, error) {
 	return p.Normalize(), nil
 }
 
-// List is the shape of every list answer.
+// List is the shape of every list answer. An empty list is written as
+// "items": [], never null, however it was built.
 type List[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// listJSON is List without its MarshalJSON method.
+type listJSON[T any] List[T]
+
+// MarshalJSON writes the list with its items as an array, empty when
+// there are none.
+func (l List[T]) MarshalJSON() ([]byte, error) {
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	return json.Marshal(listJSON[T](l))
 }
 
 // list builds a page from items fetched with p.Peek(): a next cursor only

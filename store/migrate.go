@@ -20,16 +20,15 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	for _, name := range names {
 		base := name[strings.LastIndex(name, "/")+1:]
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		version, err := migrationVersion(base)
 		if err != nil {
-			return fmt.Errorf("migrate: bad migration name %q", base)
+			return err
 		}
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
@@ -59,6 +58,33 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return nil
+}
+
+// migrationNames returns the embedded migrations' paths, in order.
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	sort.Strings(names)
+	return names, err
+}
+
+// migrationVersion reads a migration's number from its file name.
+func migrationVersion(base string) (int, error) {
+	version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+	if err != nil {
+		return 0, fmt.Errorf("migrate: bad migration name %q", base)
+	}
+	return version, nil
+}
+
+// LatestSchema returns the number of the newest migration this program
+// carries.
+func LatestSchema() (int, error) {
+	names, err := migrationNames()
+	if err != nil || len(names) == 0 {
+		return 0, err
+	}
+	last := names[len(names)-1]
+	return migrationVersion(last[strings.LastIndex(last, "/")+1:])
 }
 
 // SchemaVersion returns the newest migration applied.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -81,6 +82,9 @@ func (e *env) backup(ctx context.Context, args []string) error {
 	if *out == "" {
 		return errors.New("--out is required")
 	}
+	if err := requireFolder(*out); err != nil {
+		return err
+	}
 	db, err := e.open(ctx, *data)
 	if err != nil {
 		return err
@@ -90,6 +94,22 @@ func (e *env) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "backed up to %s\n", *out)
+	return nil
+}
+
+// requireFolder checks that the folder a file is to be written in
+// exists, and says so plainly when it does not.
+func requireFolder(file string) error {
+	dir := filepath.Dir(file)
+	st, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("the folder %s does not exist: create it first, or choose another --out", dir)
+	} else if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a folder: choose another --out", dir)
+	}
 	return nil
 }
 

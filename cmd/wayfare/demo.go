@@ -29,8 +29,13 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
+	lock, err := hold(*data)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	clock := demo.NewClock()
-	db, err := store.Open(ctx, store.Config{Path: filepath.Join(*data, "wayfare.db"), Logger: e.log, Now: clock.Now})
+	db, err := store.Open(ctx, store.Config{Path: filepath.Join(*data, dbFile), Logger: e.log, Now: clock.Now})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"strings"
 
 	"github.com/wayfare-org/wayfare/store"
 )
@@ -29,6 +28,7 @@ Usage:
   wayfare password --data DIR --email E   (asks for the password)
   wayfare migrate --data DIR
   wayfare backup  --data DIR --out FILE
+  wayfare restore --from FILE --data DIR [--force]
   wayfare import  --data DIR [--dry-run] people.csv
   wayfare export  --data DIR [--out FILE]
   wayfare analytics rebuild --data DIR
@@ -83,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.migrate(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
+	case "restore":
+		return e.restore(ctx, rest)
 	case "import":
 		return e.importChart(ctx, rest)
 	case "export":
@@ -120,10 +122,10 @@ func (e *env) addrFlag(fs *flag.FlagSet, def string) *string {
 
 // open opens the store in a data directory.
 func (e *env) open(ctx context.Context, data string) (*store.DB, error) {
-	if strings.TrimSpace(data) == "" {
-		return nil, errors.New("--data (or WAYFARE_DATA) is required")
+	if err := requireData(data); err != nil {
+		return nil, err
 	}
-	return store.Open(ctx, store.Config{Path: filepath.Join(data, "wayfare.db"), Logger: e.log})
+	return store.Open(ctx, store.Config{Path: filepath.Join(data, dbFile), Logger: e.log})
 }
 
 func (e *env) parse(fs *flag.FlagSet, args []string) error {

@@ -15,17 +15,34 @@ import (
 	"github.com/wayfare-org/wayfare/web"
 )
 
+// serve serves an organization that init, import or restore made: it
+// refuses a directory that holds none, one it may not write, and one that
+// another server holds.
 func (e *env) serve(ctx context.Context, args []string) error {
 	fs, data := e.flags("serve")
 	o := e.serveFlags(fs)
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
+	if err := requireData(*data); err != nil {
+		return err
+	}
+	if err := requireDatabase(*data); err != nil {
+		return err
+	}
+	lock, err := hold(*data)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	db, err := e.open(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if err := requirePeople(ctx, db, *data); err != nil {
+		return err
+	}
 	return e.listen(ctx, db, o, func(url string) {
 		fmt.Fprintf(e.stdout, "Wayfare is serving at %s\n", url)
 	})
