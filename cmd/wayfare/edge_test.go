@@ -23,24 +23,31 @@ func get(t *testing.T, url, auth string) *http.Response {
 	return res
 }
 
-func TestMetricsAreNotOpenToAnyone(t *testing.T) {
+// initDir makes an organization in a fresh folder: each server of a test
+// needs its own, since a folder serves one server at a time.
+func initDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	if _, err := cli(t, nil, "init", "--data", dir, "--admin-email", "a@example.test", "--admin-name", "A"); err != nil {
 		t.Fatal(err)
 	}
-	url := e2eServe(t, dir)
+	return dir
+}
+
+func TestMetricsAreNotOpenToAnyone(t *testing.T) {
+	url := e2eServe(t, initDir(t))
 	if res := get(t, url+"/metrics", ""); res.StatusCode != 404 {
 		t.Errorf("no metrics flag: /metrics answers %d, want 404", res.StatusCode)
 	}
 
-	url, _ = e2eServeWith(t, dir, map[string]string{"WAYFARE_METRICS_TOKEN": "m-secret"})
+	url, _ = e2eServeWith(t, initDir(t), map[string]string{"WAYFARE_METRICS_TOKEN": "m-secret"})
 	for auth, want := range map[string]int{"": 401, "Bearer wrong": 401, "Bearer m-secret": 200} {
 		if res := get(t, url+"/metrics", auth); res.StatusCode != want {
 			t.Errorf("metrics token, Authorization %q: %d, want %d", auth, res.StatusCode, want)
 		}
 	}
 
-	url, metrics := e2eServeWith(t, dir, nil, "--metrics-addr", "127.0.0.1:0", "--metrics-token", "m-secret")
+	url, metrics := e2eServeWith(t, initDir(t), nil, "--metrics-addr", "127.0.0.1:0", "--metrics-token", "m-secret")
 	if res := get(t, url+"/metrics", "Bearer m-secret"); res.StatusCode != 404 {
 		t.Errorf("with a metrics address, the main listener's /metrics answers %d, want 404", res.StatusCode)
 	}
@@ -50,16 +57,12 @@ func TestMetricsAreNotOpenToAnyone(t *testing.T) {
 }
 
 func TestEveryAnswerCarriesSecurityHeaders(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := cli(t, nil, "init", "--data", dir, "--admin-email", "a@example.test", "--admin-name", "A"); err != nil {
-		t.Fatal(err)
-	}
 	for _, secure := range []bool{false, true} {
 		env := map[string]string{"WAYFARE_METRICS_TOKEN": "m"}
 		if secure {
 			env["WAYFARE_SECURE_COOKIES"] = "1"
 		}
-		url, _ := e2eServeWith(t, dir, env)
+		url, _ := e2eServeWith(t, initDir(t), env)
 		for _, path := range []string{"/healthz", "/metrics", "/api/openapi.json", "/api/v1/acts", "/login", "/nowhere"} {
 			res := get(t, url+path, "Bearer m")
 			h := res.Header
