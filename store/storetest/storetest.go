@@ -74,6 +74,7 @@ var contract = []struct {
 	{"Rule7EvidenceIsFirstClass", testEvidence},
 	{"Rule8BottomUpIsVisible", testBottomUpVisible},
 	{"MergeMovesTickets", testMerge},
+	{"MergeIntoManagedPitchOnly", testMergeIntoManagedOnly},
 	{"DoubtsAndLeaving", testDoubts},
 	{"NothingHalfWritten", testNothingHalfWritten},
 	{"Pagination", testPagination},
