@@ -285,3 +285,29 @@ func TestCanOpenRound(t *testing.T) {
 		}
 	}
 }
+
+func TestCanAnswer(t *testing.T) {
+	person := wayfare.Actor{PersonID: 7}
+	tests := []struct {
+		name    string
+		s       Standing
+		elector bool
+		rule    string
+	}{
+		{"a member when the round opened", Standing{Actor: person}, true, ""},
+		{"a member who joined after it opened", Standing{Actor: person, Member: true}, false, RuleMembersOnly},
+		{"a manager who joined after it opened", Standing{Actor: person, Member: true, Manager: true}, false, RuleMembersOnly},
+		{"never a member", Standing{Actor: person}, false, RuleMembersOnly},
+		{"the command line", Standing{Actor: wayfare.Actor{System: true}}, false, RuleMembersOnly},
+		{"anonymous", Standing{}, false, RuleSignedIn},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CanAnswer(tt.s, tt.elector)
+			e, _ := wayfare.AsError(err)
+			if (tt.rule == "") != (err == nil) || (e != nil && (e.Rule != tt.rule || e.Code != wayfare.EFORBIDDEN)) {
+				t.Errorf("CanAnswer = %v, want rule %q", err, tt.rule)
+			}
+		})
+	}
+}

@@ -338,6 +338,37 @@ func testVoteRound(t *testing.T, o *org) {
 	}
 }
 
+// testRoundElectorateFixed: the people who may answer a round are the
+// members of its group and of the groups below it when it opened; a
+// sub-group's manager cannot add voters to the parent group's round.
+func testRoundElectorateFixed(t *testing.T, o *org) {
+	p := o.pitch(t, o.eng, o.exec, leadership.Proposal, 1)
+	r, err := o.db.OpenRound(as(o.ceo), p.ID, management.NewRound{Method: management.VoteRound, ClosesAt: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newcomer, err := o.db.CreatePerson(system(), people.NewPerson{Name: "newcomer", Email: "newcomer@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.db.SetRole(as(o.lead), o.engineering, newcomer.ID, people.Member); err != nil {
+		t.Fatal(err)
+	}
+	vote := management.NewResponse{Choice: management.ChooseAdopt}
+	if _, _, err := o.db.Respond(as(newcomer.ID), r.ID, vote); code(err) != wayfare.EFORBIDDEN || ruleOf(err) != management.RuleMembersOnly {
+		t.Fatalf("a member added after the round opened answering: %v", err)
+	}
+	if rs, err := o.db.RoundsAwaiting(system(), newcomer.ID, 10); err != nil || len(rs) != 0 {
+		t.Fatalf("the round waits for a member added after it opened: %d %v", len(rs), err)
+	}
+	if rs, err := o.db.RoundsAwaiting(system(), o.eng, 10); err != nil || len(rs) != 1 || rs[0].ID != r.ID {
+		t.Fatalf("the round does not wait for a member of a group below when it opened: %v", err)
+	}
+	if _, _, err := o.db.Respond(as(o.eng), r.ID, vote); err != nil {
+		t.Fatalf("a member of a group below when the round opened answering: %v", err)
+	}
+}
+
 func testAdviceRound(t *testing.T, o *org) {
 	p := o.pitch(t, o.vp, o.engineering, leadership.Proposal, 1)
 	r := o.round(t, p.ID, management.Advice)

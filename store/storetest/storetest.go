@@ -88,6 +88,7 @@ var contract = []struct {
 	{"RoundConsentObjectionDeclines", testConsentRound},
 	{"RoundVoteMajorityAdopts", testVoteRound},
 	{"RoundAdviceNeedsOutcome", testAdviceRound},
+	{"RoundElectorateFixedAtOpening", testRoundElectorateFixed},
 	{"RoundsEnd", testRoundsEnd},
 	{"ImportChart", testImportChart},
 }
