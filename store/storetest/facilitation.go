@@ -130,8 +130,15 @@ func testAnonymousSession(t *testing.T, o *org) {
 	if mine.AuthorID != nil {
 		t.Fatal("an anonymous idea's answer names its author")
 	}
+	if mine.ClaimToken == "" {
+		t.Fatal("the author of an anonymous idea gets no claim token")
+	}
+	if d, err := o.db.Session(as(o.eng), s.ID); err != nil || d.Ideas[0].Mine {
+		t.Fatalf("an anonymous idea is the reader's without its claim token: %v", err)
+	}
 	for _, reader := range []wayfare.ID{o.lead, o.ceo, o.vp, o.eng} {
-		d, err := o.db.Session(as(reader), s.ID)
+		// Everyone shows the token: it claims the idea for its author only.
+		d, err := o.db.Session(management.WithClaims(as(reader), []string{mine.ClaimToken}), s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,8 +161,8 @@ func testAnonymousSession(t *testing.T, o *org) {
 	}
 	open := o.session(t, false, 2)
 	named := o.idea(t, o.eng, open.ID, "Named idea")
-	if named.AuthorID == nil || *named.AuthorID != o.eng {
-		t.Fatal("an idea in an open session names its author")
+	if named.AuthorID == nil || *named.AuthorID != o.eng || named.ClaimToken != "" {
+		t.Fatal("an idea in an open session names its author and needs no claim")
 	}
 }
 
@@ -195,10 +202,14 @@ func testIdeaBecomesPitch(t *testing.T, o *org) {
 	s := o.session(t, true, 2)
 	i := o.idea(t, o.eng, s.ID, "Review in pairs")
 	in := management.IdeaPitch{StatusQuo: "Reviews wait a day.", BetterWay: "Pair for the review."}
-	if _, err := o.db.PitchIdea(as(o.lead), s.ID, i.ID, in); ruleOf(err) != management.RuleAuthorPitches {
-		t.Fatalf("the facilitator pitching another's idea: %v", err)
+	if _, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, in); ruleOf(err) != management.RuleAuthorPitches {
+		t.Fatalf("the author pitching an anonymous idea without its claim token: %v", err)
 	}
-	if _, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, management.IdeaPitch{StatusQuo: "x"}); code(err) != wayfare.EINVALID {
+	in.ClaimToken = i.ClaimToken
+	if _, err := o.db.PitchIdea(as(o.lead), s.ID, i.ID, in); ruleOf(err) != management.RuleAuthorPitches {
+		t.Fatalf("the facilitator pitching another's idea with its token: %v", err)
+	}
+	if _, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, management.IdeaPitch{StatusQuo: "x", ClaimToken: i.ClaimToken}); code(err) != wayfare.EINVALID {
 		t.Fatalf("a pitch without its better way: %v", err)
 	}
 	p, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, in)
