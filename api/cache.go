@@ -6,15 +6,21 @@ import (
 )
 
 // pageCache keeps encoded list pages for as long as the data version they
-// were read at is current. It is bounded: when full it starts afresh.
+// were read at is current. It holds at most budget bytes (answers and
+// keys): when full it drops pages at random, and a page larger than the
+// budget is not kept. Callers key it by the normalised request, never by
+// the raw query, so that parameters it ignores do not add entries.
 type pageCache struct {
 	mu      sync.RWMutex
-	max     int
+	budget  int
+	size    int
 	version int64
 	pages   map[string][]byte
 }
 
-func newPageCache(max int) *pageCache { return &pageCache{max: max, pages: map[string][]byte{}} }
+func newPageCache(budget int) *pageCache {
+	return &pageCache{budget: budget, pages: map[string][]byte{}}
+}
 
 func (c *pageCache) get(key string, version int64) ([]byte, bool) {
 	c.mu.RLock()
@@ -32,11 +38,27 @@ func (c *pageCache) put(key string, version int64, b []byte) {
 	if version < c.version {
 		return // read before a newer commit: stale already
 	}
-	if version > c.version || len(c.pages) >= c.max {
-		c.version = version
+	if version > c.version {
+		c.version, c.size = version, 0
 		clear(c.pages)
 	}
+	cost := len(key) + len(b)
+	if cost > c.budget {
+		return
+	}
+	if old, ok := c.pages[key]; ok {
+		c.size -= len(key) + len(old)
+		delete(c.pages, key)
+	}
+	for k, old := range c.pages { // map order is random: random eviction
+		if c.size+cost <= c.budget {
+			break
+		}
+		delete(c.pages, k)
+		c.size -= len(k) + len(old)
+	}
 	c.pages[key] = b
+	c.size += cost
 }
 
 func marshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/ledger"
 )
 
@@ -22,14 +23,41 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	return StreamActs(w, r, s.svc, s.Heartbeat, holds)
 }
 
-// ActSource is what an act stream reads: the live hub, the ledger, and
-// the signal of changes of authority.
+// ActSource is what an act stream reads: the live hub, the ledger, the
+// organization's policy on who may see whose follows, and the signal of
+// changes of authority.
 type ActSource interface {
 	Hub() *ledger.Hub
 	Acts(ctx context.Context, f ledger.Filter) ([]*wayfare.Act, error)
+	InfluencePolicy(ctx context.Context) (influence.Policy, error)
 	// AuthorityChanged returns a channel closed at the next change of
 	// authority anywhere (a role, a status, a password, a token).
 	AuthorityChanged() <-chan struct{}
+}
+
+// policyFresh is how long a stream goes on with the policy it read.
+const policyFresh = time.Second
+
+// viewer shows live acts to one listener as the ledger would: a follower
+// act without its person when the policy keeps it from the listener.
+type viewer struct {
+	src    ActSource
+	actor  wayfare.Actor
+	policy influence.Policy
+	read   time.Time
+}
+
+// show returns the act as the listener may see it, reading the policy
+// again when the one it holds is older than policyFresh.
+func (v *viewer) show(ctx context.Context, a *wayfare.Act) *wayfare.Act {
+	if time.Since(v.read) > policyFresh {
+		if p, err := v.src.InfluencePolicy(ctx); err == nil {
+			v.policy, v.read = p, time.Now()
+		} else {
+			v.policy = influence.Policy{FollowsPrivate: true} // unsure: keep follows private
+		}
+	}
+	return influence.Redact(v.actor, v.policy, a)
 }
 
 // StreamActs streams committed acts as server-sent events until the
@@ -40,11 +68,13 @@ type ActSource interface {
 // event says so, so that it reads afresh what it shows. The caller has
 // checked who may listen; holds says whether the listener's credentials
 // (a session, a token) still hold, and is asked again at every change of
-// authority and every heartbeat: once they do not, the stream ends.
+// authority and every heartbeat: once they do not, the stream ends. Each
+// act is shown as the listener may see it (influence.Redact).
 func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration, holds func(context.Context) bool) error {
 	rc := http.NewResponseController(w)
 	sub := src.Hub().Subscribe(256)
 	defer sub.Close()
+	view := &viewer{src: src, actor: wayfare.ActorFrom(r.Context())}
 	var backlog []*wayfare.Act
 	var last wayfare.ID
 	// A reconnecting EventSource names the last event it got; a page names
@@ -117,7 +147,7 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 				dropped = d
 				writeGap(w, "the stream dropped acts this client was too slow to take")
 			}
-			writeEvent(w, a)
+			writeEvent(w, view.show(r.Context(), a))
 		}
 		if err := rc.Flush(); err != nil {
 			return nil

@@ -33,7 +33,7 @@ func (f *fixture) session(phase management.Phase, anonymous bool) {
 			f.t.Fatal(err)
 		}
 	}
-	f.ids["SESSION"], f.ids["IDEA"] = s.ID, i.ID
+	f.ids["SESSION"], f.ids["IDEA"], f.claim = s.ID, i.ID, i.ClaimToken
 }
 
 // round opens a round on P as "manager"; its id is {ROUND}.
@@ -76,7 +76,7 @@ func TestAnonymousAuthorHiddenFromTheFacilitator(t *testing.T) {
 	f := newFixture(t)
 	f.session(management.Ideas, true)
 	w := f.do("member", "POST", f.path("/api/v1/sessions/{SESSION}/ideas"), `{"text":"Rotate the chair"}`)
-	if w.Code != 201 || decodeInto[map[string]any](t, w)["author_id"] != nil {
+	if posted := decodeInto[map[string]any](t, w); w.Code != 201 || posted["author_id"] != nil || posted["claim_token"] == "" {
 		t.Fatalf("posting: %s", describe(w))
 	}
 	for _, who := range []string{"manager", "admin", "outsider", "member"} {
@@ -88,8 +88,8 @@ func TestAnonymousAuthorHiddenFromTheFacilitator(t *testing.T) {
 			if _, ok := i["author_id"]; ok {
 				t.Errorf("%s reads the author of an anonymous idea: %v", who, i)
 			}
-			if i["mine"] != (who == "member") {
-				t.Errorf("%s: mine = %v", who, i["mine"])
+			if i["mine"] != false {
+				t.Errorf("%s: mine = %v without the claim token", who, i["mine"])
 			}
 		}
 	}
@@ -101,11 +101,16 @@ func TestAnonymousAuthorHiddenFromTheFacilitator(t *testing.T) {
 			t.Errorf("the ledger names an anonymous idea's author: %v", a)
 		}
 	}
-	// The author alone may still turn the idea into a pitch.
+	// The author alone, with the idea's claim token, may still turn the
+	// idea into a pitch.
 	path := f.path("/api/v1/sessions/{SESSION}/ideas/{IDEA}/pitch")
-	body := `{"status_quo":"Work is shown at the end.","better_way":"Show it weekly.","tickets_wanted":2}`
+	body := map[string]any{"status_quo": "Work is shown at the end.", "better_way": "Show it weekly.", "tickets_wanted": 2}
+	if w := f.do("member", "POST", path, body); w.Code != 403 || problemOf(t, w).Rule != management.RuleAuthorPitches {
+		t.Fatalf("the author pitching without the claim token: %s", describe(w))
+	}
+	body["claim_token"] = f.claim
 	if w := f.do("manager", "POST", path, body); w.Code != 403 || problemOf(t, w).Rule != management.RuleAuthorPitches {
-		t.Fatalf("the facilitator pitching: %s", describe(w))
+		t.Fatalf("the facilitator pitching with the author's claim token: %s", describe(w))
 	}
 	w = f.do("member", "POST", path, body)
 	p := decodeInto[map[string]any](t, w)

@@ -35,6 +35,7 @@ type fixture struct {
 	ids     map[string]wayfare.ID
 	tokens  map[string]string
 	P, J, S wayfare.ID
+	claim   string // the claim token of {IDEA}, in an anonymous session
 }
 
 func newFixture(t *testing.T) *fixture {

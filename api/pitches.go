@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/wayfare-org/wayfare"
@@ -49,31 +50,19 @@ func (s *Server) getPitch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listPitches(w http.ResponseWriter, r *http.Request) error {
+	f, pg, err := pitchFilter(r)
+	if err != nil {
+		return err
+	}
 	// Lists are the same for every reader: answers are cached until the
-	// next commit.
-	key := r.URL.RawQuery
+	// next commit, by the filter as read, so that the order of parameters,
+	// their spelling (limit=050) or parameters the list ignores share one
+	// entry.
+	key := pitchListKey(f)
 	version := s.svc.Version()
 	if b, ok := s.lists.get(key, version); ok {
 		writeRaw(w, http.StatusOK, b)
 		return nil
-	}
-	pg, err := page(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	f := leadership.PitchFilter{Page: pg.Peek(), Query: q.Get("q"), Status: leadership.Status(q.Get("status")), Kind: leadership.Kind(q.Get("kind"))}
-	if f.Status != "" && !f.Status.Valid() {
-		return wayfare.FieldError("status", "must be one of selling, adopted, declined, deferred, merged, withdrawn, showing")
-	}
-	if f.Kind != "" && f.Kind != leadership.Proposal && f.Kind != leadership.Example {
-		return wayfare.FieldError("kind", "must be proposal or example")
-	}
-	if f.GroupID, err = queryID(r, "group_id"); err != nil {
-		return err
-	}
-	if f.AuthorID, err = queryID(r, "author_id"); err != nil {
-		return err
 	}
 	items, err := s.svc.Pitches(r.Context(), f)
 	if err != nil {
@@ -86,6 +75,34 @@ func (s *Server) listPitches(w http.ResponseWriter, r *http.Request) error {
 	s.lists.put(key, version, b)
 	writeRaw(w, http.StatusOK, b)
 	return nil
+}
+
+// pitchFilter reads the pitch list's filter and page from the query; the
+// filter asks for one more item than the page, to learn whether another
+// page follows.
+func pitchFilter(r *http.Request) (leadership.PitchFilter, wayfare.Page, error) {
+	pg, err := page(r)
+	if err != nil {
+		return leadership.PitchFilter{}, pg, err
+	}
+	q := r.URL.Query()
+	f := leadership.PitchFilter{Page: pg.Peek(), Query: q.Get("q"), Status: leadership.Status(q.Get("status")), Kind: leadership.Kind(q.Get("kind"))}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, pg, wayfare.FieldError("status", "must be one of selling, adopted, declined, deferred, merged, withdrawn, showing")
+	}
+	if f.Kind != "" && f.Kind != leadership.Proposal && f.Kind != leadership.Example {
+		return f, pg, wayfare.FieldError("kind", "must be proposal or example")
+	}
+	if f.GroupID, err = queryID(r, "group_id"); err != nil {
+		return f, pg, err
+	}
+	f.AuthorID, err = queryID(r, "author_id")
+	return f, pg, err
+}
+
+// pitchListKey is the cache key of a pitch list: the normalised filter.
+func pitchListKey(f leadership.PitchFilter) string {
+	return fmt.Sprintf("l%d c%d s%s k%s g%d a%d q%s", f.Limit, f.Cursor, f.Status, f.Kind, f.GroupID, f.AuthorID, f.Query)
 }
 
 func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) error {

@@ -47,6 +47,9 @@ type Services interface {
 // PitchCacheBytes bounds the memory the cache of encoded pitches takes.
 const PitchCacheBytes = 256 << 20
 
+// ListCacheBytes bounds the memory the cache of encoded list pages takes.
+const ListCacheBytes = 32 << 20
+
 // Server is the API's HTTP handler.
 type Server struct {
 	svc     Services
@@ -65,7 +68,7 @@ func New(svc Services, log *slog.Logger, version string) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), metrics: newMetrics(svc), lists: newPageCache(4096), pitches: newAnswerCache(PitchCacheBytes),
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), metrics: newMetrics(svc), lists: newPageCache(ListCacheBytes), pitches: newAnswerCache(PitchCacheBytes),
 		version: version, Heartbeat: 25 * time.Second}
 	s.routes()
 	return s

@@ -18,6 +18,12 @@ type Policy struct {
 	// PeopleVisible shows every person's figures to everyone signed in;
 	// off by default, when only admins see the figures of others.
 	PeopleVisible bool
+	// FollowsPrivate keeps who acted as a follower (bought or refunded a
+	// ticket, raised a doubt, reconfirmed, left a journey, posted an idea,
+	// dotted, answered a round) from everyone but admins and the person
+	// themself: the ledger, the pages and the live stream show such acts
+	// without their person. Off by default.
+	FollowsPrivate bool
 }
 
 // Hidden reports whether an aggregate over n people must be hidden.
@@ -85,4 +91,26 @@ func MaySeeOrg(a wayfare.Actor) error {
 		return &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "sign in to see influence figures"}
 	}
 	return nil
+}
+
+// MaySeeFollower says whether the actor may learn that the person did a
+// follower act: always, unless the organization keeps follows private;
+// then admins, the command line and the person themself only.
+func MaySeeFollower(a wayfare.Actor, p Policy, personID wayfare.ID) bool {
+	if !p.FollowsPrivate || a.Admin || a.System {
+		return true
+	}
+	return personID != 0 && a.PersonID == personID
+}
+
+// Redact returns the act as the actor may see it: a follower act whose
+// person the actor may not learn comes without its person (a copy; act
+// is left as it was).
+func Redact(a wayfare.Actor, p Policy, act *wayfare.Act) *wayfare.Act {
+	if act.Function != wayfare.Follower || MaySeeFollower(a, p, act.PersonID) {
+		return act
+	}
+	c := *act
+	c.PersonID = 0
+	return &c
 }

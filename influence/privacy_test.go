@@ -45,3 +45,38 @@ func TestPrivacy(t *testing.T) {
 		t.Error("aggregates over fewer than five people are hidden")
 	}
 }
+
+func TestFollowsPrivate(t *testing.T) {
+	private, open := Policy{FollowsPrivate: true}, Policy{}
+	reader, admin := wayfare.Actor{PersonID: 2}, wayfare.Actor{PersonID: 3, Admin: true}
+	bought := &wayfare.Act{PersonID: 7, Function: wayfare.Follower, Verb: "ticket.bought"}
+	pitched := &wayfare.Act{PersonID: 7, Function: wayfare.Leadership, Verb: "pitch.published"}
+	tests := []struct {
+		name   string
+		a      wayfare.Actor
+		p      Policy
+		act    *wayfare.Act
+		person wayfare.ID
+	}{
+		{"follows open: anyone sees who bought", reader, open, bought, 7},
+		{"follows private: another reader does not", reader, private, bought, 0},
+		{"follows private: anonymous does not", wayfare.Actor{}, private, bought, 0},
+		{"follows private: the person sees their own", wayfare.Actor{PersonID: 7}, private, bought, 7},
+		{"follows private: an admin sees", admin, private, bought, 7},
+		{"follows private: the command line sees", wayfare.Actor{System: true}, private, bought, 7},
+		{"follows private: leadership stays named", reader, private, pitched, 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Redact(tt.a, tt.p, tt.act); got.PersonID != tt.person {
+				t.Errorf("person = %d, want %d", got.PersonID, tt.person)
+			}
+			if tt.act.PersonID != 7 {
+				t.Fatal("Redact changed the act it was given")
+			}
+			if got := MaySeeFollower(tt.a, tt.p, 7); tt.act.Function == wayfare.Follower && got != (tt.person == 7) {
+				t.Errorf("MaySeeFollower = %v", got)
+			}
+		})
+	}
+}

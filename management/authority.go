@@ -23,6 +23,9 @@ type Standing struct {
 const (
 	RuleOnlyManagement = "only-management-decides"
 	RuleSignedIn       = "signed-in"
+	// RuleMergeManaged refuses a merge into a pitch the decider does not
+	// manage.
+	RuleMergeManaged = "merge-into-managed-pitch"
 )
 
 // CanDecide applies rule 3 to a decision or to naming drivers: the manager
@@ -48,4 +51,16 @@ func CanDrive(s Standing) error {
 		return wayfare.Forbidden(RuleSignedIn, "sign in to act")
 	}
 	return wayfare.Forbidden(RuleOnlyManagement, "only the journey's drivers or a manager of the target group may run this journey")
+}
+
+// CanMergeInto applies rule 3 to the pitch a merge names: a merge moves
+// the tickets, and riders where there is a journey, into that pitch, so
+// the decider must manage its target group (or an ancestor) too. target is
+// the decider's standing towards the target pitch's group.
+func CanMergeInto(target Standing) error {
+	if target.Actor.System || target.Manager {
+		return nil
+	}
+	return &wayfare.Error{Code: wayfare.EFORBIDDEN, Field: "merge_into", Rule: RuleMergeManaged,
+		Message: "names a pitch to a group you do not manage; merge only into a pitch you may decide on"}
 }

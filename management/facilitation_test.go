@@ -73,18 +73,29 @@ func TestSessionRules(t *testing.T) {
 			t.Errorf("CanVote(%d, 3) = %q, want %q", cast, got, want)
 		}
 	}
+	token := NewClaim()
+	claimed := Authorship{ClaimHash: ClaimHash(7, token)}
 	tests := []struct {
-		author, actor wayfare.ID
-		pitched       bool
-		want          string
+		author  Authorship
+		actor   wayfare.ID
+		tokens  []string
+		pitched bool
+		want    string
 	}{
-		{7, 7, false, ""},
-		{7, 8, false, wayfare.EFORBIDDEN},
-		{7, 0, false, wayfare.EFORBIDDEN},
-		{7, 7, true, wayfare.ECONFLICT},
+		{Authorship{AuthorID: 7}, 7, nil, false, ""},
+		{Authorship{AuthorID: 7}, 8, nil, false, wayfare.EFORBIDDEN},
+		{Authorship{AuthorID: 7}, 0, nil, false, wayfare.EFORBIDDEN},
+		{Authorship{AuthorID: 7}, 7, nil, true, wayfare.ECONFLICT},
+		{claimed, 7, []string{"other", token}, false, ""},
+		{claimed, 7, nil, false, wayfare.EFORBIDDEN},
+		{claimed, 7, []string{NewClaim()}, false, wayfare.EFORBIDDEN},
+		{claimed, 8, []string{token}, false, wayfare.EFORBIDDEN}, // the token alone claims nothing
+		{claimed, 0, []string{token}, false, wayfare.EFORBIDDEN},
+		{Authorship{}, 7, []string{token}, false, wayfare.EFORBIDDEN}, // anonymous before claims
+		{claimed, 7, []string{token}, true, wayfare.ECONFLICT},
 	}
 	for _, tt := range tests {
-		if got := code(CanPitchIdea(tt.author, tt.actor, tt.pitched)); got != tt.want {
+		if got := code(CanPitchIdea(tt.author, tt.actor, tt.tokens, tt.pitched)); got != tt.want {
 			t.Errorf("CanPitchIdea(%v) = %q, want %q", tt, got, tt.want)
 		}
 	}
@@ -283,5 +294,31 @@ func TestCanOpenRound(t *testing.T) {
 		if (e == nil) != (tt.want == "") || (e != nil && e.Rule != tt.want) {
 			t.Errorf("%s: %v, want rule %q", tt.name, e, tt.want)
 		}
+	}
+}
+
+func TestCanAnswer(t *testing.T) {
+	person := wayfare.Actor{PersonID: 7}
+	tests := []struct {
+		name    string
+		s       Standing
+		elector bool
+		rule    string
+	}{
+		{"a member when the round opened", Standing{Actor: person}, true, ""},
+		{"a member who joined after it opened", Standing{Actor: person, Member: true}, false, RuleMembersOnly},
+		{"a manager who joined after it opened", Standing{Actor: person, Member: true, Manager: true}, false, RuleMembersOnly},
+		{"never a member", Standing{Actor: person}, false, RuleMembersOnly},
+		{"the command line", Standing{Actor: wayfare.Actor{System: true}}, false, RuleMembersOnly},
+		{"anonymous", Standing{}, false, RuleSignedIn},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CanAnswer(tt.s, tt.elector)
+			e, _ := wayfare.AsError(err)
+			if (tt.rule == "") != (err == nil) || (e != nil && (e.Rule != tt.rule || e.Code != wayfare.EFORBIDDEN)) {
+				t.Errorf("CanAnswer = %v, want rule %q", err, tt.rule)
+			}
+		})
 	}
 }

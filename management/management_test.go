@@ -39,6 +39,33 @@ func TestAuthority(t *testing.T) {
 	}
 }
 
+func TestCanMergeInto(t *testing.T) {
+	person := wayfare.Actor{PersonID: 7}
+	tests := []struct {
+		name string
+		s    Standing
+		rule string
+	}{
+		{"manager of the target pitch's group or above", Standing{Actor: person, Manager: true}, ""},
+		{"manager of another group only", Standing{Actor: person}, RuleMergeManaged},
+		{"driver of the target pitch's journey", Standing{Actor: person, Driver: true}, RuleMergeManaged},
+		{"admin without a manager role", Standing{Actor: wayfare.Actor{PersonID: 8, Admin: true}}, RuleMergeManaged},
+		{"command line", Standing{Actor: wayfare.Actor{System: true}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CanMergeInto(tt.s)
+			e, _ := wayfare.AsError(err)
+			switch {
+			case tt.rule == "" && err != nil:
+				t.Errorf("CanMergeInto = %v, want nil", err)
+			case tt.rule != "" && (e == nil || e.Rule != tt.rule || e.Code != wayfare.EFORBIDDEN):
+				t.Errorf("CanMergeInto = %v, want forbidden by %q", err, tt.rule)
+			}
+		})
+	}
+}
+
 func TestCanRecord(t *testing.T) {
 	current, other := wayfare.ID(10), wayfare.ID(11)
 	tests := []struct {

@@ -286,6 +286,21 @@ func CanCloseRound(s Standing, openerID wayfare.ID, openerManages bool) error {
 	return nil
 }
 
+// CanAnswer applies a round's electorate, fixed when the round opened: the
+// members of the target group, or of a group below it, at that moment.
+// Someone who joins later does not answer a round already open, so that
+// nobody can add voters to a round under way. elector says the actor is
+// one of them.
+func CanAnswer(s Standing, elector bool) error {
+	if elector && !s.Actor.Anonymous() {
+		return nil
+	}
+	if s.Actor.Anonymous() {
+		return wayfare.Forbidden(RuleSignedIn, "sign in to act")
+	}
+	return wayfare.Forbidden(RuleMembersOnly, "only the members of the group when the round opened may answer it")
+}
+
 // RoundService runs decision rounds.
 type RoundService interface {
 	// OpenRound opens a round on a proposal that is selling, deferred or
@@ -293,7 +308,8 @@ type RoundService interface {
 	// an example, a closed pitch or a pitch with a round open.
 	OpenRound(ctx context.Context, pitchID wayfare.ID, in NewRound) (*Round, error)
 	// Respond records or replaces the actor's answer; created is false for
-	// a replacement. Members of the target group, while the round is open.
+	// a replacement. The round's electorate only (CanAnswer), while the
+	// round is open.
 	Respond(ctx context.Context, roundID wayfare.ID, in NewResponse) (r *Round, created bool, err error)
 	// CloseRound closes a round and records its decision through Decide's
 	// path, linked to the round. The manager who opened it only.

@@ -94,9 +94,10 @@ func CanVote(cast, perPerson int) error {
 	return nil
 }
 
-// CanPitchIdea lets only the idea's author turn it into a pitch, once.
-func CanPitchIdea(authorID, actor wayfare.ID, pitched bool) error {
-	if authorID != actor || actor == 0 {
+// CanPitchIdea lets only the idea's author turn it into a pitch, once. In
+// an anonymous session the author shows one of tokens, the idea's claim.
+func CanPitchIdea(a Authorship, actor wayfare.ID, tokens []string, pitched bool) error {
+	if !a.WrittenBy(actor, tokens) {
 		return wayfare.Forbidden(RuleAuthorPitches, "only the idea's author may turn it into a pitch")
 	}
 	if pitched {
@@ -196,6 +197,9 @@ type IdeaPitch struct {
 	TicketsWanted *int                  `json:"tickets_wanted,omitempty"` // nil: DefaultTicketsWanted
 	SalesClose    *time.Time            `json:"sales_close,omitempty"`
 	Evidence      []leadership.Evidence `json:"evidence,omitempty"`
+	// ClaimToken proves authorship of an idea posted to an anonymous
+	// session: the token given when it was posted.
+	ClaimToken string `json:"claim_token,omitempty"`
 }
 
 // DefaultTicketsWanted is what an idea's pitch asks for when not told.
@@ -263,14 +267,17 @@ type SessionDetail struct {
 // Idea is one idea of a session. AuthorID is given only when the session
 // is not anonymous; Mine tells the reader their own ideas in any session.
 type Idea struct {
-	ID        wayfare.ID  `json:"id"`
-	Text      string      `json:"text"`
-	AuthorID  *wayfare.ID `json:"author_id,omitempty"`
-	Mine      bool        `json:"mine"`
-	ClusterID *wayfare.ID `json:"cluster_id,omitempty"`
-	Votes     int         `json:"votes"`
-	PitchID   *wayfare.ID `json:"pitch_id,omitempty"`
-	CreatedAt time.Time   `json:"created_at"`
+	ID       wayfare.ID  `json:"id"`
+	Text     string      `json:"text"`
+	AuthorID *wayfare.ID `json:"author_id,omitempty"`
+	Mine     bool        `json:"mine"`
+	// ClaimToken is given once, to the author of an idea posted to an
+	// anonymous session: the proof of authorship that nothing stored holds.
+	ClaimToken string      `json:"claim_token,omitempty"`
+	ClusterID  *wayfare.ID `json:"cluster_id,omitempty"`
+	Votes      int         `json:"votes"`
+	PitchID    *wayfare.ID `json:"pitch_id,omitempty"`
+	CreatedAt  time.Time   `json:"created_at"`
 }
 
 // Cluster is ideas grouped under a title by the facilitator.

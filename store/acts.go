@@ -6,16 +6,28 @@ import (
 	"strings"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/ledger"
 )
 
 var _ ledger.Service = (*DB)(nil)
 
-// Acts lists the ledger, newest first; see ledger.Service.
+// Acts lists the ledger, newest first; see ledger.Service. When the
+// organization keeps follows private, a follower act comes without its
+// person for readers who may not learn it (influence.Redact), and a list
+// of another person's acts leaves their follower acts out.
 func (db *DB) Acts(ctx context.Context, f ledger.Filter) ([]*wayfare.Act, error) {
 	f.Page = f.Page.Normalize()
+	actor := wayfare.ActorFrom(ctx)
+	policy, err := db.InfluencePolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var where []string
 	var args []any
+	if f.PersonID != 0 && !influence.MaySeeFollower(actor, policy, f.PersonID) {
+		where, args = append(where, "function <> ?"), append(args, string(wayfare.Follower))
+	}
 	if f.Cursor != 0 {
 		where, args = append(where, "id < ?"), append(args, f.Cursor)
 	}
@@ -41,7 +53,7 @@ func (db *DB) Acts(ctx context.Context, f ledger.Filter) ([]*wayfare.Act, error)
 	q += " ORDER BY id DESC LIMIT ?"
 	args = append(args, f.Limit)
 	out := []*wayfare.Act{}
-	err := db.each(ctx, func(r *sql.Rows) error {
+	err = db.each(ctx, func(r *sql.Rows) error {
 		var a wayfare.Act
 		var at int64
 		var group sql.NullInt64
@@ -53,7 +65,7 @@ func (db *DB) Acts(ctx context.Context, f ledger.Filter) ([]*wayfare.Act, error)
 		if payload.Valid {
 			a.Payload = []byte(payload.String)
 		}
-		out = append(out, &a)
+		out = append(out, influence.Redact(actor, policy, &a))
 		return nil
 	}, q, args...)
 	return out, err

@@ -139,6 +139,13 @@ func (tx *Tx) merge(from *pitchState, into wayfare.ID) error {
 		}
 		return err
 	}
+	standing, err := tx.standing(to.groupID, 0)
+	if err != nil {
+		return err
+	}
+	if err := management.CanMergeInto(standing); err != nil {
+		return err
+	}
 	if to.kind != leadership.Proposal || (to.status != leadership.Selling && to.status != leadership.Deferred && to.status != leadership.Adopted) {
 		return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "merge_into", Rule: "merge-into-open-proposal",
 			Message: fmt.Sprintf("names a %s %s; merge into a proposal that is selling, deferred or adopted", to.status, to.kind)}

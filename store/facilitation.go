@@ -172,7 +172,9 @@ func (db *DB) MovePhase(ctx context.Context, sessionID wayfare.ID, to management
 }
 
 // PostIdea posts an idea; see management.SessionService. In an anonymous
-// session its act names nobody.
+// session nothing stored names its author: the idea keeps the hash of a
+// claim token given to the author in the answer, and its act names
+// nobody.
 func (db *DB) PostIdea(ctx context.Context, sessionID wayfare.ID, in management.NewIdea) (*management.Idea, error) {
 	if err := requireSignedIn(wayfare.ActorFrom(ctx)); err != nil {
 		return nil, err
@@ -186,23 +188,27 @@ func (db *DB) PostIdea(ctx context.Context, sessionID wayfare.ID, in management.
 		if err != nil {
 			return err
 		}
-		id, err := tx.insert(`INSERT INTO ideas (session_id, author_id, text, created_at) VALUES (?, ?, ?, ?)`,
-			sessionID, tx.actor.PersonID, in.Text, micros(tx.now))
-		if err != nil {
+		me := tx.actor.PersonID
+		idea = &management.Idea{Text: in.Text, Mine: true, CreatedAt: tx.now}
+		var author, claim any
+		if s.anonymous {
+			idea.ClaimToken = management.NewClaim()
+			claim = management.ClaimHash(me, idea.ClaimToken)
+		} else {
+			author, idea.AuthorID = me, &me
+		}
+		if idea.ID, err = tx.insert(`INSERT INTO ideas (session_id, author_id, claim_hash, text, created_at) VALUES (?, ?, ?, ?, ?)`,
+			sessionID, author, claim, in.Text, micros(tx.now)); err != nil {
 			return err
 		}
 		if _, err := tx.exec(`UPDATE facilitation_sessions SET ideas = ideas + 1 WHERE id = ?`, sessionID); err != nil {
 			return err
 		}
-		me := tx.actor.PersonID
-		idea = &management.Idea{ID: id, Text: in.Text, Mine: true, CreatedAt: tx.now}
 		by := me
 		if s.anonymous {
 			by = 0
-		} else {
-			idea.AuthorID = &me
 		}
-		return tx.actBy(by, ledger.IdeaPosted, "session", sessionID, s.groupID, map[string]any{"idea_id": id})
+		return tx.actBy(by, ledger.IdeaPosted, "session", sessionID, s.groupID, map[string]any{"idea_id": idea.ID})
 	})
 	return idea, err
 }
@@ -304,17 +310,21 @@ func (db *DB) PitchIdea(ctx context.Context, sessionID, ideaID wayfare.ID, in ma
 	}
 	var p *leadership.Pitch
 	err := db.update(ctx, func(tx *Tx) error {
-		var groupID, author wayfare.ID
+		var groupID wayfare.ID
 		var ideaText string
-		var pitch sql.NullInt64
-		err := tx.row(`SELECT s.group_id, i.author_id, i.text, i.pitch_id FROM ideas i JOIN facilitation_sessions s ON s.id = i.session_id
-			WHERE i.id = ? AND i.session_id = ?`, ideaID, sessionID).Scan(&groupID, &author, &ideaText, &pitch)
+		var author, pitch sql.NullInt64
+		var claim sql.NullString
+		err := tx.row(`SELECT s.group_id, i.author_id, i.claim_hash, i.text, i.pitch_id FROM ideas i
+			JOIN facilitation_sessions s ON s.id = i.session_id
+			WHERE i.id = ? AND i.session_id = ?`, ideaID, sessionID).Scan(&groupID, &author, &claim, &ideaText, &pitch)
 		if errors.Is(err, sql.ErrNoRows) {
 			return wayfare.NotFound("idea")
 		} else if err != nil {
 			return err
 		}
-		if err := management.CanPitchIdea(author, tx.actor.PersonID, pitch.Valid); err != nil {
+		written := management.Authorship{AuthorID: wayfare.ID(author.Int64), ClaimHash: claim.String}
+		tokens := append(management.ClaimsFrom(ctx), in.ClaimToken)
+		if err := management.CanPitchIdea(written, tx.actor.PersonID, tokens, pitch.Valid); err != nil {
 			return err
 		}
 		np := in.Pitch(groupID, ideaText)

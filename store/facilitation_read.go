@@ -58,23 +58,25 @@ func (db *DB) Session(ctx context.Context, id wayfare.ID) (*management.SessionDe
 	} else if err != nil {
 		return nil, err
 	}
-	me := wayfare.ActorFrom(ctx).PersonID
+	me, claims := wayfare.ActorFrom(ctx).PersonID, management.ClaimsFrom(ctx)
 	d := &management.SessionDetail{Session: *s, Ideas: []management.Idea{}, Clusters: []management.Cluster{}}
 	err = db.each(ctx, func(r *sql.Rows) error {
 		var i management.Idea
-		var author wayfare.ID
-		var cluster, pitch sql.NullInt64
+		var author, cluster, pitch sql.NullInt64
+		var claim sql.NullString
 		var at int64
-		if err := r.Scan(&i.ID, &author, &i.Text, &cluster, &pitch, &at, &i.Votes); err != nil {
+		if err := r.Scan(&i.ID, &author, &claim, &i.Text, &cluster, &pitch, &at, &i.Votes); err != nil {
 			return err
 		}
-		i.ClusterID, i.PitchID, i.CreatedAt, i.Mine = idPtr(cluster), idPtr(pitch), fromMicros(at), author == me && me != 0
-		if !s.Anonymous {
-			i.AuthorID = &author
+		written := management.Authorship{AuthorID: wayfare.ID(author.Int64), ClaimHash: claim.String}
+		i.ClusterID, i.PitchID, i.CreatedAt = idPtr(cluster), idPtr(pitch), fromMicros(at)
+		i.Mine = written.WrittenBy(me, claims)
+		if !s.Anonymous && author.Valid {
+			i.AuthorID = idPtr(author)
 		}
 		d.Ideas = append(d.Ideas, i)
 		return nil
-	}, `SELECT i.id, i.author_id, i.text, i.cluster_id, i.pitch_id, i.created_at,
+	}, `SELECT i.id, i.author_id, i.claim_hash, i.text, i.cluster_id, i.pitch_id, i.created_at,
 		(SELECT count(*) FROM votes v WHERE v.idea_id = i.id) FROM ideas i WHERE i.session_id = ? ORDER BY i.id`, id)
 	if err != nil {
 		return nil, err

@@ -375,31 +375,49 @@ func (db *DB) InfluenceTop(ctx context.Context, n int) ([]influence.Ranked, erro
 	return out, nil
 }
 
-// influenceVisibleKey is the setting that shows person figures to everyone.
-const influenceVisibleKey = "influence_people_visible"
+// influenceVisibleKey is the setting that shows person figures to
+// everyone; followsPrivateKey the one that keeps follower acts' people
+// from all but admins.
+const (
+	influenceVisibleKey = "influence_people_visible"
+	followsPrivateKey   = "follower_acts_private"
+)
 
-// InfluencePolicy reads who may see whose figures: the organization's
-// setting, read on every call so that a change applies at once.
+// InfluencePolicy reads who may see whose figures and follows: the
+// organization's settings, read on every call so that a change applies
+// at once.
 func (db *DB) InfluencePolicy(ctx context.Context) (influence.Policy, error) {
-	var v string
-	err := db.readRow(ctx, `SELECT value FROM settings WHERE key = ?`, influenceVisibleKey).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return influence.Policy{}, nil
-	} else if err != nil {
-		return influence.Policy{}, err
-	}
-	on, _ := strconv.ParseBool(v)
-	return influence.Policy{PeopleVisible: on}, nil
+	var p influence.Policy
+	err := db.each(ctx, func(r *sql.Rows) error {
+		var k, v string
+		if err := r.Scan(&k, &v); err != nil {
+			return err
+		}
+		on, _ := strconv.ParseBool(v)
+		switch k {
+		case influenceVisibleKey:
+			p.PeopleVisible = on
+		case followsPrivateKey:
+			p.FollowsPrivate = on
+		}
+		return nil
+	}, `SELECT key, value FROM settings WHERE key IN (?, ?)`, influenceVisibleKey, followsPrivateKey)
+	return p, err
 }
 
-// SetInfluencePolicy changes who may see whose figures. Admins only.
+// SetInfluencePolicy changes who may see whose figures and follows.
+// Admins only.
 func (db *DB) SetInfluencePolicy(ctx context.Context, p influence.Policy) error {
 	if err := requireAdmin(wayfare.ActorFrom(ctx)); err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-			influenceVisibleKey, strconv.FormatBool(p.PeopleVisible))
-		return err
+		for k, on := range map[string]bool{influenceVisibleKey: p.PeopleVisible, followsPrivateKey: p.FollowsPrivate} {
+			if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+				k, strconv.FormatBool(on)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

@@ -42,6 +42,9 @@ func (db *DB) OpenRound(ctx context.Context, pitchID wayfare.ID, in management.N
 		if err != nil {
 			return err
 		}
+		if err := tx.fixElectorate(id, p.groupID); err != nil {
+			return err
+		}
 		tx.touch(pitchID) // the pitch's page shows its rounds
 		return tx.act(ledger.RoundOpened, "pitch", pitchID, p.groupID, map[string]any{"round_id": id, "method": in.Method,
 			"closes_at": in.ClosesAt.UTC()})
@@ -50,6 +53,33 @@ func (db *DB) OpenRound(ctx context.Context, pitchID wayfare.ID, in management.N
 		return nil, err
 	}
 	return db.Round(ctx, id)
+}
+
+// fixElectorate records who may answer the round: the members of its
+// group and of the groups below it, as of the round's opening.
+func (tx *Tx) fixElectorate(roundID, groupID wayfare.ID) error {
+	_, err := tx.exec(`INSERT INTO round_electorate (round_id, person_id)
+		WITH RECURSIVE des(id, depth) AS (
+			SELECT ?, 0
+			UNION ALL
+			SELECT g.id, des.depth + 1 FROM groups g JOIN des ON g.parent_id = des.id WHERE des.depth < 64)
+		SELECT DISTINCT ?, m.person_id FROM memberships m JOIN des ON des.id = m.group_id`, groupID, roundID)
+	return err
+}
+
+// isElector reports whether the person is in the round's electorate.
+func isElector(q rower, roundID, personID wayfare.ID) (bool, error) {
+	var ok bool
+	err := q.row(`SELECT EXISTS (SELECT 1 FROM round_electorate WHERE round_id = ? AND person_id = ?)`,
+		roundID, personID).Scan(&ok)
+	return ok, err
+}
+
+// Elector reports whether the person may answer the round: whether they
+// were a member of its group, or of one below it, when it opened. Pages
+// ask it to offer the answer form (management.CanAnswer).
+func (db *DB) Elector(ctx context.Context, roundID, personID wayfare.ID) (bool, error) {
+	return isElector(reader{ctx, db}, roundID, personID)
 }
 
 // roundIn loads a round in a write transaction.
@@ -75,11 +105,11 @@ func (db *DB) Respond(ctx context.Context, roundID wayfare.ID, in management.New
 		if err := in.Validate(r.Method); err != nil {
 			return err
 		}
-		member, err := isMember(tx, tx.actor.PersonID, r.GroupID)
+		elector, err := isElector(tx, roundID, tx.actor.PersonID)
 		if err != nil {
 			return err
 		}
-		if err := management.CanContribute(management.Standing{Actor: tx.actor, Member: member}, "answer a decision round"); err != nil {
+		if err := management.CanAnswer(management.Standing{Actor: tx.actor}, elector); err != nil {
 			return err
 		}
 		if err := r.Accepting(tx.now); err != nil {
@@ -255,9 +285,9 @@ func (db *DB) Rounds(ctx context.Context, pitchID wayfare.ID) ([]*management.Rou
 }
 
 // RoundsAwaiting lists the open rounds that wait for the person's answer —
-// rounds on pitches to a group the person is a member of, directly or
-// through a group below it, that still take answers and that the person
-// has not answered — the soonest to close first. Without their answers.
+// rounds whose electorate, fixed when they opened, holds the person, that
+// still take answers and that the person has not answered — the soonest
+// to close first. Without their answers.
 func (db *DB) RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int) ([]*management.Round, error) {
 	var out []*management.Round
 	err := db.each(ctx, func(rows *sql.Rows) error {
@@ -267,11 +297,8 @@ func (db *DB) RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int
 			out = append(out, r)
 		}
 		return err
-	}, `WITH RECURSIVE mine(id) AS (
-			SELECT group_id FROM memberships WHERE person_id = ?
-			UNION SELECT g.parent_id FROM groups g JOIN mine ON g.id = mine.id WHERE g.parent_id IS NOT NULL)
-		SELECT `+roundCols+` FROM rounds r
-		WHERE r.closed_at IS NULL AND r.closes_at > ? AND r.group_id IN (SELECT id FROM mine)
+	}, `SELECT `+roundCols+` FROM rounds r JOIN round_electorate e ON e.round_id = r.id AND e.person_id = ?
+		WHERE r.closed_at IS NULL AND r.closes_at > ?
 		AND NOT EXISTS (SELECT 1 FROM round_responses x WHERE x.round_id = r.id AND x.person_id = ?)
 		ORDER BY r.closes_at, r.id LIMIT ?`, personID, micros(db.now()), personID, limit)
 	return out, err

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
@@ -70,6 +71,9 @@ type personView struct {
 	Leadership []*wayfare.Act
 	Management []*wayfare.Act
 	Following  []*wayfare.Act
+	// FollowsPrivate says the organization keeps this person's follows
+	// from the reader.
+	FollowsPrivate bool
 }
 
 // person shows someone's acts in two columns, leadership and management,
@@ -96,6 +100,11 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	policy, err := s.svc.InfluencePolicy(ctx)
+	if err != nil {
+		return err
+	}
+	v.FollowsPrivate = !influence.MaySeeFollower(wayfare.ActorFrom(ctx), policy, id)
 	if v.Subjects, err = s.subjects(r, v.Leadership, v.Management, v.Following); err != nil {
 		return err
 	}

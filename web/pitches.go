@@ -201,8 +201,8 @@ func (s *Server) roundViewer(ctx context.Context, v *pitchView, standing managem
 	if v.Round.Accepting(time.Now()) != nil {
 		return nil
 	}
-	in, err := s.svc.SessionStanding(ctx, p.GroupID, 0)
-	out.MayRespond = management.CanContribute(in, "answer") == nil
+	elector, err := s.svc.Elector(ctx, v.Round.ID, me)
+	out.MayRespond = management.CanAnswer(management.Standing{Actor: wayfare.ActorFrom(ctx)}, elector) == nil
 	return err
 }
 

@@ -59,7 +59,7 @@ func (s *Server) sessionView(r *http.Request) (*sessionView, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := r.Context()
+	ctx := withClaims(r, id).Context()
 	d, err := s.svc.Session(ctx, id)
 	if err != nil {
 		return nil, err
@@ -188,9 +188,14 @@ func (s *Server) movePhase(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// postIdea posts the reader's idea; in an anonymous session the browser
+// keeps the idea's claim token, the author's only proof of it.
 func (s *Server) postIdea(w http.ResponseWriter, r *http.Request) error {
 	return s.sessionAct(w, r, "Idea posted.", func(id wayfare.ID) error {
-		_, err := s.svc.PostIdea(r.Context(), id, management.NewIdea{Text: r.PostFormValue("text")})
+		i, err := s.svc.PostIdea(r.Context(), id, management.NewIdea{Text: r.PostFormValue("text")})
+		if err == nil && i.ClaimToken != "" {
+			s.keepClaim(w, r, id, i.ClaimToken)
+		}
 		return err
 	})
 }
@@ -244,7 +249,7 @@ func (s *Server) pitchIdea(w http.ResponseWriter, r *http.Request) error {
 	if wanted, err = formInt(r, "tickets_wanted"); err == nil {
 		in.TicketsWanted = &wanted
 		var p *leadership.Pitch
-		if p, err = s.svc.PitchIdea(r.Context(), id, idea, in); err == nil {
+		if p, err = s.svc.PitchIdea(withClaims(r, id).Context(), id, idea, in); err == nil {
 			return s.back(w, r, "/pitches/"+p.ID.String(), "Your idea is a pitch now: sell the tickets.")
 		}
 	}

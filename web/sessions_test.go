@@ -71,6 +71,11 @@ func TestSessionFormsWithoutScript(t *testing.T) {
 	if res := member.post(path+"/ideas", url.Values{"text": {"Record the demos"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("posting an idea: %d", res.StatusCode)
 	}
+	d, err := s.db.Session(s.as("member"), id)
+	if err != nil || len(d.Ideas) != 2 {
+		t.Fatal(err)
+	}
+	second := d.Ideas[1].ID // posted from the browser, which keeps its claim
 	if res := member.post(path+"/phase", url.Values{"phase": {"clusters"}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("a member moving the phase: %d", res.StatusCode)
 	}
@@ -115,17 +120,22 @@ func TestSessionFormsWithoutScript(t *testing.T) {
 	if !strings.Contains(body, "Turn my idea into a pitch") {
 		t.Fatal("the author is not offered to pitch")
 	}
+	// Another browser of the author holds no claim: nothing stored says
+	// whose the idea is.
+	if _, other := s.signIn("member").get(path); strings.Contains(other, "Turn my idea into a pitch") {
+		t.Fatal("an anonymous idea reads as its author's in a browser without its claim")
+	}
 	form := url.Values{"status_quo": {"Work is shown late."}, "better_way": {""}, "tickets_wanted": {"3"}}
-	if res := member.post(path+"/ideas/"+first.String()+"/pitch", form); res.StatusCode != http.StatusBadRequest {
+	if res := member.post(path+"/ideas/"+second.String()+"/pitch", form); res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("a pitch without its better way: %d", res.StatusCode)
 	}
 	form.Set("better_way", "Show it every Friday.")
-	res := member.post(path+"/ideas/"+first.String()+"/pitch", form)
+	res := member.post(path+"/ideas/"+second.String()+"/pitch", form)
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/pitches/") {
 		t.Fatalf("pitching: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	_, body = member.get(res.Header.Get("Location"))
-	if !strings.Contains(body, "Demo every Friday") {
+	if !strings.Contains(body, "Record the demos") {
 		t.Fatal("the pitch does not carry the idea's title")
 	}
 }

@@ -40,6 +40,7 @@ type Services interface {
 	Holders(ctx context.Context, pitchID wayfare.ID) ([]wayfare.ID, error)
 	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int) ([]*management.Round, error)
+	Elector(ctx context.Context, roundID, personID wayfare.ID) (bool, error)
 	Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)

@@ -13,17 +13,24 @@ import (
 	"github.com/wayfare-org/wayfare/influence"
 )
 
+// analyticsUsage lists the verbs of "wayfare analytics".
+const analyticsUsage = "usage: wayfare analytics rebuild --data DIR | wayfare analytics share on|off --data DIR | wayfare analytics private-follows on|off --data DIR"
+
 // analytics runs the verbs of "wayfare analytics": rebuild recomputes the
-// influence figures; share turns person figures for everyone on or off.
+// influence figures; share turns person figures for everyone on or off;
+// private-follows shows who acted as a follower to admins only, or to
+// everyone again.
 func (e *env) analytics(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: wayfare analytics rebuild --data DIR | wayfare analytics share on|off --data DIR")
+		return errors.New(analyticsUsage)
 	}
 	switch args[0] {
 	case "rebuild":
 		return e.analyticsRebuild(ctx, args[1:])
 	case "share":
 		return e.analyticsShare(ctx, args[1:])
+	case "private-follows":
+		return e.analyticsPrivateFollows(ctx, args[1:])
 	}
 	return fmt.Errorf("unknown analytics command %q", args[0])
 }
@@ -55,10 +62,32 @@ func (e *env) analyticsRebuild(ctx context.Context, args []string) error {
 }
 
 func (e *env) analyticsShare(ctx context.Context, args []string) error {
+	return e.analyticsSetting(ctx, "share", args, func(p *influence.Policy, on bool) string {
+		p.PeopleVisible = on
+		if on {
+			return "Everyone signed in now sees everyone's influence figures."
+		}
+		return "People now see their own influence figures; admins see everyone's."
+	})
+}
+
+func (e *env) analyticsPrivateFollows(ctx context.Context, args []string) error {
+	return e.analyticsSetting(ctx, "private-follows", args, func(p *influence.Policy, on bool) string {
+		p.FollowsPrivate = on
+		if on {
+			return "Who bought, refunded, doubted, reconfirmed, left, posted an idea, dotted or answered a round is now shown to admins only (and to each person for their own acts)."
+		}
+		return "Everyone signed in now sees who acted as a follower again."
+	})
+}
+
+// analyticsSetting turns one of the organization's analytics settings on
+// or off; set changes the policy and says what the change means.
+func (e *env) analyticsSetting(ctx context.Context, verb string, args []string, set func(p *influence.Policy, on bool) string) error {
 	if len(args) == 0 || (args[0] != "on" && args[0] != "off") {
-		return errors.New("usage: wayfare analytics share on|off --data DIR")
+		return fmt.Errorf("usage: wayfare analytics %s on|off --data DIR", verb)
 	}
-	fs, data := e.flags("analytics share")
+	fs, data := e.flags("analytics " + verb)
 	if err := e.parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -67,15 +96,15 @@ func (e *env) analyticsShare(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	on := args[0] == "on"
-	if err := db.SetInfluencePolicy(system(ctx), influence.Policy{PeopleVisible: on}); err != nil {
+	p, err := db.InfluencePolicy(system(ctx))
+	if err != nil {
 		return err
 	}
-	if on {
-		fmt.Fprintln(e.stdout, "Everyone signed in now sees everyone's influence figures.")
-	} else {
-		fmt.Fprintln(e.stdout, "People now see their own influence figures; admins see everyone's.")
+	said := set(&p, args[0] == "on")
+	if err := db.SetInfluencePolicy(system(ctx), p); err != nil {
+		return err
 	}
+	fmt.Fprintln(e.stdout, said)
 	return nil
 }
 

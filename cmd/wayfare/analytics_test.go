@@ -75,6 +75,20 @@ func TestAnalyticsAndReport(t *testing.T) {
 	if out, err := cli(t, env, "analytics", "share", "on"); err != nil || !strings.Contains(out, "Everyone") {
 		t.Fatalf("analytics share on: %q %v", out, err)
 	}
+	if out, err := cli(t, env, "analytics", "private-follows", "on"); err != nil || !strings.Contains(out, "admins only") {
+		t.Fatalf("analytics private-follows on: %q %v", out, err)
+	}
+	if out, err := cli(t, env, "analytics", "private-follows", "maybe"); err == nil {
+		t.Fatalf("analytics private-follows maybe: %q", out)
+	}
+	db, err = store.Open(ctx, store.Config{Path: filepath.Join(dir, "wayfare.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if p, err := db.InfluencePolicy(sys); err != nil || !p.PeopleVisible || !p.FollowsPrivate {
+		t.Fatalf("after share on and private-follows on, the policy is %+v (%v)", p, err)
+	}
 	if _, err := cli(t, env, "analytics", "fly"); err == nil {
 		t.Fatal("an unknown analytics command must fail")
 	}

@@ -33,6 +33,7 @@ Usage:
   wayfare export  --data DIR [--out FILE]
   wayfare analytics rebuild --data DIR
   wayfare analytics share on|off --data DIR
+  wayfare analytics private-follows on|off --data DIR
   wayfare report  --data DIR [--top N]
   wayfare version
 

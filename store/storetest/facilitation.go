@@ -130,8 +130,15 @@ func testAnonymousSession(t *testing.T, o *org) {
 	if mine.AuthorID != nil {
 		t.Fatal("an anonymous idea's answer names its author")
 	}
+	if mine.ClaimToken == "" {
+		t.Fatal("the author of an anonymous idea gets no claim token")
+	}
+	if d, err := o.db.Session(as(o.eng), s.ID); err != nil || d.Ideas[0].Mine {
+		t.Fatalf("an anonymous idea is the reader's without its claim token: %v", err)
+	}
 	for _, reader := range []wayfare.ID{o.lead, o.ceo, o.vp, o.eng} {
-		d, err := o.db.Session(as(reader), s.ID)
+		// Everyone shows the token: it claims the idea for its author only.
+		d, err := o.db.Session(management.WithClaims(as(reader), []string{mine.ClaimToken}), s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,8 +161,8 @@ func testAnonymousSession(t *testing.T, o *org) {
 	}
 	open := o.session(t, false, 2)
 	named := o.idea(t, o.eng, open.ID, "Named idea")
-	if named.AuthorID == nil || *named.AuthorID != o.eng {
-		t.Fatal("an idea in an open session names its author")
+	if named.AuthorID == nil || *named.AuthorID != o.eng || named.ClaimToken != "" {
+		t.Fatal("an idea in an open session names its author and needs no claim")
 	}
 }
 
@@ -195,10 +202,14 @@ func testIdeaBecomesPitch(t *testing.T, o *org) {
 	s := o.session(t, true, 2)
 	i := o.idea(t, o.eng, s.ID, "Review in pairs")
 	in := management.IdeaPitch{StatusQuo: "Reviews wait a day.", BetterWay: "Pair for the review."}
-	if _, err := o.db.PitchIdea(as(o.lead), s.ID, i.ID, in); ruleOf(err) != management.RuleAuthorPitches {
-		t.Fatalf("the facilitator pitching another's idea: %v", err)
+	if _, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, in); ruleOf(err) != management.RuleAuthorPitches {
+		t.Fatalf("the author pitching an anonymous idea without its claim token: %v", err)
 	}
-	if _, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, management.IdeaPitch{StatusQuo: "x"}); code(err) != wayfare.EINVALID {
+	in.ClaimToken = i.ClaimToken
+	if _, err := o.db.PitchIdea(as(o.lead), s.ID, i.ID, in); ruleOf(err) != management.RuleAuthorPitches {
+		t.Fatalf("the facilitator pitching another's idea with its token: %v", err)
+	}
+	if _, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, management.IdeaPitch{StatusQuo: "x", ClaimToken: i.ClaimToken}); code(err) != wayfare.EINVALID {
 		t.Fatalf("a pitch without its better way: %v", err)
 	}
 	p, err := o.db.PitchIdea(as(o.eng), s.ID, i.ID, in)
@@ -335,6 +346,37 @@ func testVoteRound(t *testing.T, o *org) {
 	acts, _ := o.db.Acts(context.Background(), ledger.Filter{GroupID: o.engineering, Page: wayfare.Page{Limit: 3}})
 	if acts[0].Verb != ledger.RoundClosed || acts[1].Verb != ledger.DecisionMade || acts[0].Function != wayfare.Management {
 		t.Fatalf("acts = %s, %s", acts[0].Verb, acts[1].Verb)
+	}
+}
+
+// testRoundElectorateFixed: the people who may answer a round are the
+// members of its group and of the groups below it when it opened; a
+// sub-group's manager cannot add voters to the parent group's round.
+func testRoundElectorateFixed(t *testing.T, o *org) {
+	p := o.pitch(t, o.eng, o.exec, leadership.Proposal, 1)
+	r, err := o.db.OpenRound(as(o.ceo), p.ID, management.NewRound{Method: management.VoteRound, ClosesAt: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newcomer, err := o.db.CreatePerson(system(), people.NewPerson{Name: "newcomer", Email: "newcomer@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.db.SetRole(as(o.lead), o.engineering, newcomer.ID, people.Member); err != nil {
+		t.Fatal(err)
+	}
+	vote := management.NewResponse{Choice: management.ChooseAdopt}
+	if _, _, err := o.db.Respond(as(newcomer.ID), r.ID, vote); code(err) != wayfare.EFORBIDDEN || ruleOf(err) != management.RuleMembersOnly {
+		t.Fatalf("a member added after the round opened answering: %v", err)
+	}
+	if rs, err := o.db.RoundsAwaiting(system(), newcomer.ID, 10); err != nil || len(rs) != 0 {
+		t.Fatalf("the round waits for a member added after it opened: %d %v", len(rs), err)
+	}
+	if rs, err := o.db.RoundsAwaiting(system(), o.eng, 10); err != nil || len(rs) != 1 || rs[0].ID != r.ID {
+		t.Fatalf("the round does not wait for a member of a group below when it opened: %v", err)
+	}
+	if _, _, err := o.db.Respond(as(o.eng), r.ID, vote); err != nil {
+		t.Fatalf("a member of a group below when the round opened answering: %v", err)
 	}
 }
 

@@ -160,6 +160,33 @@ func testMerge(t *testing.T, o *org) {
 	}
 }
 
+// testMergeIntoManagedOnly: a manager of one group may not merge into
+// another group's pitch and so add riders to its journey.
+func testMergeIntoManagedOnly(t *testing.T, o *org) {
+	theirs := o.pitch(t, o.rep, o.sales, leadership.Proposal, 1)
+	adopted, err := decide(o, o.rep, theirs.ID, management.Adopt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := o.pitch(t, o.eng, o.engineering, leadership.Proposal, 1)
+	o.db.BuyTicket(as(o.vp), mine.ID)
+	merge := management.NewDecision{Outcome: management.Merge, Method: management.Directive, Rationale: "Same idea.", MergeInto: &theirs.ID}
+	if _, err := o.db.Decide(as(o.lead), mine.ID, merge); ruleOf(err) != management.RuleMergeManaged || code(err) != wayfare.EFORBIDDEN {
+		t.Fatalf("merging into another group's pitch: %v", err)
+	}
+	if j, err := o.db.Journey(context.Background(), *adopted.JourneyID); err != nil || len(j.Riders) != 0 {
+		t.Fatalf("the refused merge added riders: %+v %v", j, err)
+	}
+	if got, _ := o.db.Pitch(context.Background(), mine.ID); got.Status != leadership.Selling || got.TicketsSold != 1 {
+		t.Fatalf("the refused merge changed the pitch: %s/%d", got.Status, got.TicketsSold)
+	}
+	into := o.pitch(t, o.vp, o.engineering, leadership.Proposal, 1)
+	if _, err := o.db.Decide(as(o.ceo), mine.ID, management.NewDecision{Outcome: management.Merge, Method: management.Directive,
+		Rationale: "Same idea.", MergeInto: &into.ID}); err != nil {
+		t.Fatalf("a manager of an ancestor merging within its groups: %v", err)
+	}
+}
+
 func testDoubts(t *testing.T, o *org) {
 	p := o.pitch(t, o.eng, o.exec, leadership.Proposal, 1)
 	riders := o.crowd(t, 8)
