@@ -18,10 +18,24 @@ var nameColumns = map[string]string{
 	"session": "SELECT id, prompt FROM facilitation_sessions",
 }
 
-// Names returns the display names of things of one kind ("person",
-// "group", "pitch", "journey" or "session") by id, in one query: what pages need to
-// show acts and people by name. Unknown ids are left out.
+// organizationName names the one subject of kind "organization": its
+// settings.
+const organizationName = "the organization's settings"
+
+// Names returns the display names of things of one kind (every kind an
+// act may be about: "person", "group", "pitch", "journey", "session"
+// or "organization") by id, in one query: what pages need to show
+// acts and people by name. Unknown ids are left out.
 func (db *DB) Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error) {
+	if kind == "organization" {
+		out := map[wayfare.ID]string{}
+		for _, id := range ids {
+			if id == 1 {
+				out[id] = organizationName
+			}
+		}
+		return out, nil
+	}
 	q, ok := nameColumns[kind]
 	if !ok {
 		return nil, fmt.Errorf("store: no names for %q", kind)

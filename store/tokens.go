@@ -81,7 +81,9 @@ func (db *DB) createToken(ctx context.Context, personID wayfare.ID, kind tokenKi
 			VALUES (?, ?, ?, ?, ?, ?)`, hash, personID, string(kind), in.Name, micros(tx.now), nullMicros(in.ExpiresAt)); err != nil {
 			return err
 		}
-		return tx.act(ledger.TokenCreated, "token", t.ID, 0, map[string]any{"person_id": personID, "kind": kind})
+		// The act is about the token's owner: the token itself, once
+		// revoked, leaves nothing behind but its hash's absence.
+		return tx.act(ledger.TokenCreated, "person", personID, 0, map[string]any{"token_id": t.ID, "name": in.Name, "kind": kind})
 	})
 	if err != nil {
 		return nil, err
@@ -134,7 +136,8 @@ func (db *DB) RevokeToken(ctx context.Context, id wayfare.ID) error {
 	return db.update(ctx, func(tx *Tx) error {
 		var owner wayfare.ID
 		var kind tokenKind
-		err := tx.row(`SELECT person_id, kind FROM api_tokens WHERE id = ?`, id).Scan(&owner, &kind)
+		var name string
+		err := tx.row(`SELECT person_id, kind, name FROM api_tokens WHERE id = ?`, id).Scan(&owner, &kind, &name)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != a.PersonID && !a.Admin && !a.System) {
 			return wayfare.NotFound("token")
 		} else if err != nil {
@@ -144,7 +147,7 @@ func (db *DB) RevokeToken(ctx context.Context, id wayfare.ID) error {
 			return err
 		}
 		tx.rolesChanged = true
-		return tx.act(ledger.TokenRevoked, "token", id, 0, map[string]any{"person_id": owner, "kind": kind})
+		return tx.act(ledger.TokenRevoked, "person", owner, 0, map[string]any{"token_id": id, "name": name, "kind": kind})
 	})
 }
 

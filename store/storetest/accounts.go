@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -75,8 +76,23 @@ func testTokenLifecycle(t *testing.T, o *org) {
 	if o.authenticates(ci.Token) {
 		t.Error("a token an admin revoked still authenticates")
 	}
-	if countActs(t, o, ledger.TokenRevoked, laptop.ID) != 1 || countActs(t, o, ledger.TokenRevoked, ci.ID) != 1 {
-		t.Error("a token.revoked act for each token")
+	acts, err := o.db.Acts(context.Background(), ledger.Filter{Verb: ledger.TokenRevoked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked := map[string]bool{}
+	for _, a := range acts {
+		var p struct {
+			TokenID wayfare.ID `json:"token_id"`
+			Name    string     `json:"name"`
+		}
+		if err := json.Unmarshal(a.Payload, &p); err != nil || a.SubjectKind != "person" || a.SubjectID != o.eng {
+			t.Errorf("token.revoked about %s %s (%s): want the owner", a.SubjectKind, a.SubjectID, a.Payload)
+		}
+		revoked[p.TokenID.String()+" "+p.Name] = true
+	}
+	if len(acts) != 2 || !revoked[laptop.ID.String()+" laptop"] || !revoked[ci.ID.String()+" "+ci.Name] {
+		t.Errorf("token.revoked acts %v: want one for each token, naming it", revoked)
 	}
 }
 
@@ -256,5 +272,39 @@ func testGroupChanges(t *testing.T, o *org) {
 	g, _ = o.db.Group(context.Background(), o.engineering)
 	if len(g.Members) != 0 {
 		t.Errorf("members left: %+v", g.Members)
+	}
+}
+
+// testSubjectsNamed: whatever an act is about, the ledger's pages can
+// name it; a token's acts are about its owner, and outlive the token.
+func testSubjectsNamed(t *testing.T, o *org) {
+	tok := o.token(t, o.eng, "laptop")
+	if err := o.db.RevokeToken(as(o.eng), tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.db.EndSessions(asAdmin(o.admin), o.eng); err != nil {
+		t.Fatal(err)
+	}
+	p := o.pitch(t, o.eng, o.exec, leadership.Proposal, 1)
+	o.db.BuyTicket(as(o.vp), p.ID)
+	mustJourney(t, o, p.ID)
+	acts, err := o.db.Acts(context.Background(), ledger.Filter{Page: wayfare.Page{Limit: wayfare.MaxLimit}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, a := range acts {
+		kinds[a.SubjectKind] = true
+		names, err := o.db.Names(context.Background(), a.SubjectKind, []wayfare.ID{a.SubjectID})
+		if err != nil {
+			t.Errorf("%s about %s %s: %v", a.Verb, a.SubjectKind, a.SubjectID, err)
+		} else if names[a.SubjectID] == "" {
+			t.Errorf("%s about %s %s: no name", a.Verb, a.SubjectKind, a.SubjectID)
+		}
+	}
+	for _, k := range []string{"person", "group", "pitch"} {
+		if !kinds[k] {
+			t.Errorf("no act about a %s was read: the test misses a kind", k)
+		}
 	}
 }

@@ -48,6 +48,7 @@ type Store interface {
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	Manages(ctx context.Context, personID, groupID wayfare.ID) (bool, error)
+	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 }
 
 // Run runs the contract against stores that open returns, fresh each time.
@@ -70,6 +71,7 @@ var contract = []struct {
 	{"Rule3OnlyManagementDecides", testOnlyManagementDecides},
 	{"Rule3AdminConfiguresOnly", testAdminConfigures},
 	{"Rule4EveryActDeclaresItsFunction", testActsDeclareFunction},
+	{"EveryActsSubjectHasAName", testSubjectsNamed},
 	{"Rule5TicketsAreHonest", testTicketsHonest},
 	{"Rule5ConcurrentPurchases", testConcurrentPurchases},
 	{"Rule6DecisionsAreRecords", testDecisionsAreRecords},
