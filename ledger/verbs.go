@@ -21,6 +21,8 @@ const (
 	PersonReactive  = "person.reactivated"
 	TokenCreated    = "token.created"
 	TokenRevoked    = "token.revoked"
+	SessionsEnded   = "sessions.ended"
+	SettingsChanged = "settings.changed"
 	PitchPublished  = "pitch.published"
 	ExamplePosted   = "example.posted"
 	PitchWithdrawn  = "pitch.withdrawn"
@@ -62,6 +64,8 @@ var functions = map[string]wayfare.Function{
 	PersonReactive:  wayfare.Admin,
 	TokenCreated:    wayfare.Admin,
 	TokenRevoked:    wayfare.Admin,
+	SessionsEnded:   wayfare.Admin,
+	SettingsChanged: wayfare.Admin,
 	PitchPublished:  wayfare.Leadership,
 	ExamplePosted:   wayfare.Leadership,
 	PitchWithdrawn:  wayfare.Leadership,

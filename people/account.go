@@ -212,6 +212,9 @@ type AccountService interface {
 	// keeps their records; the last active admin cannot be deactivated
 	// (ECONFLICT).
 	SetStatus(ctx context.Context, id wayfare.ID, s Status) (*Person, error)
+	// EndSessions signs a person out of every browser (their tokens stay):
+	// an admin, the command line or the person.
+	EndSessions(ctx context.Context, id wayfare.ID) error
 	// UpdateGroup renames a group or moves it. Admin only; a move under
 	// itself or one of its descendants is ECONFLICT.
 	UpdateGroup(ctx context.Context, id wayfare.ID, u GroupUpdate) (*Group, error)

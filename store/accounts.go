@@ -209,6 +209,30 @@ func (tx *Tx) changeStatus(id wayfare.ID, s people.Status) error {
 	return tx.act(ledger.PersonDeactive, "person", id, 0, map[string]any{"tokens_ended": ended})
 }
 
+// EndSessions signs a person out everywhere; see people.AccountService.
+func (db *DB) EndSessions(ctx context.Context, id wayfare.ID) error {
+	a := wayfare.ActorFrom(ctx)
+	if err := requireSignedIn(a); err != nil {
+		return err
+	}
+	if a.PersonID != id {
+		if err := requireAdmin(a); err != nil {
+			return err
+		}
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE people SET session_epoch = session_epoch + 1 WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return wayfare.NotFound("person")
+		}
+		tx.rolesChanged = true // who is signed in is read again everywhere
+		return tx.act(ledger.SessionsEnded, "person", id, 0, nil)
+	})
+}
+
 // UpdateGroup renames or moves a group; see people.AccountService.
 func (db *DB) UpdateGroup(ctx context.Context, id wayfare.ID, u people.GroupUpdate) (*people.Group, error) {
 	if err := requireAdmin(wayfare.ActorFrom(ctx)); err != nil {

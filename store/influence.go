@@ -12,6 +12,7 @@ import (
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/influence"
 	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/ledger"
 )
 
 // DefaultInfluenceEvery is how often, at most, the influence figures are
@@ -418,6 +419,10 @@ func (db *DB) SetInfluencePolicy(ctx context.Context, p influence.Policy) error 
 				return err
 			}
 		}
-		return nil
+		// Who sees what changes: pages kept by the roles version are
+		// read again, in this process and every other.
+		tx.rolesChanged = true
+		return tx.act(ledger.SettingsChanged, "organization", 1, 0, map[string]any{
+			"people_visible": p.PeopleVisible, "follows_private": p.FollowsPrivate})
 	})
 }

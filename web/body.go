@@ -17,6 +17,13 @@ const maxForm = 64 << 10
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if r.Method == http.MethodPost && r.URL.Path == chartPath {
+			// The org chart's upload: larger, read in memory by its page,
+			// which only admins reach.
+			r.Body = http.MaxBytesReader(w, r.Body, maxChart)
+			next.ServeHTTP(w, r)
+			return
+		}
 		if mt == "multipart/form-data" {
 			w.Header().Set("Connection", "close")
 			s.errorPage(w, r, http.StatusUnsupportedMediaType, "This form was sent in a way we do not accept. "+

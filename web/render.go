@@ -44,6 +44,7 @@ func parseTemplates(a *assets) (*templates, error) {
 		"add":         func(a, b int) int { return a + b },
 		"list":        func(xs ...string) []string { return xs },
 		"subjectPath": subjectPath,
+		"query":       query,
 		"afterMark":   afterMark,
 		"fieldOf": func(e *wayfare.Error) string {
 			if e == nil {

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/wayfare-org/wayfare/people"
+)
 
 // routes is the whole surface of the pages.
 func (s *Server) routes() {
@@ -12,6 +16,28 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /{$}", s.private(s.home))
 	s.mux.Handle("GET /account", s.private(s.account))
 	s.mux.Handle("POST /account/password", s.private(s.changePassword))
+	s.mux.Handle("GET /account/tokens", s.private(s.tokens))
+	s.mux.Handle("POST /account/tokens", s.private(s.createToken))
+	s.mux.Handle("POST /account/tokens/{id}/revoke", s.private(s.revokeToken))
+
+	s.mux.Handle("GET /admin", s.admin(s.adminHome))
+	s.mux.Handle("GET /admin/people", s.admin(s.adminPeople))
+	s.mux.Handle("POST /admin/people", s.admin(s.adminCreatePerson))
+	s.mux.Handle("GET /admin/people/{id}", s.admin(s.adminPerson))
+	s.mux.Handle("POST /admin/people/{id}", s.admin(s.adminUpdatePerson))
+	s.mux.Handle("POST /admin/people/{id}/deactivate", s.admin(s.adminStatus(people.Deactivated)))
+	s.mux.Handle("POST /admin/people/{id}/reactivate", s.admin(s.adminStatus(people.Active)))
+	s.mux.Handle("POST /admin/people/{id}/sign-out", s.admin(s.adminEndSessions))
+	s.mux.Handle("POST /admin/people/{id}/password", s.admin(s.adminSetPassword))
+	s.mux.Handle("POST /admin/people/{id}/tokens/{token}/revoke", s.admin(s.adminRevokeToken))
+	s.mux.Handle("GET /admin/groups", s.admin(s.adminGroups))
+	s.mux.Handle("POST /admin/groups", s.admin(s.adminCreateGroup))
+	s.mux.Handle("GET /admin/groups/{id}", s.admin(s.adminGroup))
+	s.mux.Handle("POST /admin/groups/{id}", s.admin(s.adminUpdateGroup))
+	s.mux.Handle("GET "+chartPath, s.admin(s.adminChart))
+	s.mux.Handle("POST "+chartPath, s.admin(s.adminImportChart))
+	s.mux.Handle("GET /admin/settings", s.admin(s.adminSettings))
+	s.mux.Handle("POST /admin/settings", s.admin(s.adminSaveSettings))
 	s.mux.Handle("GET /events", s.private(s.events))
 
 	s.mux.Handle("GET /pitches/new", s.private(s.newPitch))
@@ -47,6 +73,8 @@ func (s *Server) routes() {
 
 	s.mux.Handle("GET /groups/{id}", s.private(s.group))
 	s.mux.Handle("POST /groups/{id}/sessions", s.private(s.openSession))
+	s.mux.Handle("POST /groups/{id}/members", s.private(s.addMember))
+	s.mux.Handle("POST /groups/{id}/members/{person}/remove", s.private(s.removeMember))
 	s.mux.Handle("GET /people/{id}", s.private(s.person))
 	s.mux.Handle("GET /acts", s.private(s.acts))
 	s.mux.Handle("GET /search", s.private(s.search))

@@ -25,6 +25,7 @@ import (
 // Services is everything the pages call.
 type Services interface {
 	people.Service
+	people.AccountService
 	leadership.Service
 	management.Service
 	management.JourneyService
@@ -44,6 +45,9 @@ type Services interface {
 	Sales(ctx context.Context, pitchID wayfare.ID) (leadership.Sales, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
+	PersonByEmail(ctx context.Context, email string) (*people.Person, error)
+	ImportChart(ctx context.Context, c *people.Chart, dryRun bool) (people.ChartResult, error)
+	SetInfluencePolicy(ctx context.Context, p influence.Policy) error
 	SetPassword(ctx context.Context, personID wayfare.ID, hash string) error
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
@@ -75,6 +79,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client that sign-in limits count by.
 	TrustedProxies edge.Proxies
+	// SingleSignOn says, for the admin pages, how people sign in with
+	// single sign-on ("" when it is not configured).
+	SingleSignOn string
 }
 
 // Server serves the pages.
