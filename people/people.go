@@ -63,6 +63,19 @@ type Group struct {
 	Members   []Membership `json:"members,omitempty"`
 }
 
+// GroupCounts is what the group directory counts of a group.
+type GroupCounts struct {
+	Members        int // active people in the group
+	Managers       int // its managers, who left included
+	ManagersActive int
+	Selling        int // pitches selling to the group
+	Journeys       int // journeys boarding or under way
+}
+
+// Leaderless reports whether every manager the group had has left: its
+// decisions fall to the groups above until someone is made a manager.
+func (c GroupCounts) Leaderless() bool { return c.Managers > 0 && c.ManagersActive == 0 }
+
 // NewPerson is the input that creates a person.
 type NewPerson struct {
 	Name      string      `json:"name"`

@@ -25,19 +25,21 @@ func (s *Server) admin(h handler) http.Handler {
 	})
 }
 
-// groupRow is a group in a tree: its path, depth and flags.
+// groupRow is a group in a tree: its path, depth and counts.
 type groupRow struct {
 	*people.Group
-	Path  string // "Company / Engineering / Payments"
-	Depth int
-	// NoManager flags a group whose managers have all left (or that
-	// never had one).
-	NoManager bool
+	Path   string // "Company / Engineering / Payments"
+	Depth  int
+	Counts people.GroupCounts
 }
 
 // groupTree returns every group in tree order (each parent before its
-// children, siblings by name) with its full path.
+// children, siblings by name) with its full path and its counts.
 func (s *Server) groupTree(ctx context.Context) ([]groupRow, error) {
+	counts, err := s.svc.GroupCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var all []*people.Group
 	f := people.GroupFilter{Page: wayfare.Page{Limit: wayfare.MaxLimit}}
 	for {
@@ -69,7 +71,7 @@ func (s *Server) groupTree(ctx context.Context) ([]groupRow, error) {
 			if path != "" {
 				p = path + " / " + g.Name
 			}
-			out = append(out, groupRow{Group: g, Path: p, Depth: depth})
+			out = append(out, groupRow{Group: g, Path: p, Depth: depth, Counts: counts[g.ID]})
 			if depth < 64 {
 				walk(g.ID, p, depth+1)
 			}

@@ -26,14 +26,6 @@ func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	for i := range tree {
-		full, err := s.svc.Group(r.Context(), tree[i].ID)
-		if err != nil {
-			return err
-		}
-		tree[i].Group = full
-		tree[i].NoManager = len(full.Managers) > 0 && !hasActive(full.Managers)
-	}
 	v.Tree, v.base.Title = tree, "Groups · Administration"
 	if len(v.Errors) > 0 {
 		v.Problem = formProblem(len(v.Errors))
@@ -213,6 +205,9 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 		return s.back(w, r, back, "Choose a person to add.")
 	}
 	role := people.Role(r.PostFormValue("role"))
+	if role == "" {
+		role = people.Member
+	}
 	m, err := s.svc.SetRole(r.Context(), gid, pid, role)
 	if e, ok := refused(err); ok {
 		return s.back(w, r, back, e.Message)

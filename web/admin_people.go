@@ -12,7 +12,7 @@ import (
 type adminView struct {
 	base
 	People, Active, Admins int
-	Left                   int // deactivated
+	Left                   int        // deactivated
 	Leaderless             []groupRow // groups whose managers have all left
 	SSO                    string
 }
@@ -60,25 +60,11 @@ func (s *Server) leaderless(r *http.Request) ([]groupRow, error) {
 	}
 	var out []groupRow
 	for _, g := range tree {
-		full, err := s.svc.Group(r.Context(), g.ID)
-		if err != nil {
-			return nil, err
-		}
-		if len(full.Managers) > 0 && !hasActive(full.Managers) {
-			g.NoManager = true
+		if g.Counts.Leaderless() {
 			out = append(out, g)
 		}
 	}
 	return out, nil
-}
-
-func hasActive(ms []people.Membership) bool {
-	for _, m := range ms {
-		if m.Status != people.Deactivated {
-			return true
-		}
-	}
-	return false
 }
 
 type adminPeopleView struct {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/wayfare-org/wayfare"
@@ -14,13 +16,18 @@ import (
 
 type groupView struct {
 	base
-	Group    *people.Group
-	Parent   *people.Group
-	Pitches  []*leadership.Pitch
-	Journeys []*management.JourneySummary
-	Sessions []*management.Session
-	MayOpen  bool // rule 3: managers open sessions
-	Form     management.NewSession
+	Group     *people.Group
+	Ancestors []groupRow // from the top down to the group's parent
+	Children  []groupRow // its sub-groups, by name
+	// MayManage says the reader may add and remove the group's people:
+	// an admin, or its management.
+	MayManage bool
+	People    memberForm
+	Pitches   []*leadership.Pitch
+	Journeys  []*management.JourneySummary
+	Sessions  []*management.Session
+	MayOpen   bool // rule 3: managers open sessions
+	Form      management.NewSession
 }
 
 func (s *Server) group(w http.ResponseWriter, r *http.Request) error {
@@ -43,9 +50,11 @@ func (s *Server) groupView(r *http.Request) (*groupView, error) {
 		return nil, err
 	}
 	v := &groupView{base: base{Title: g.Name}, Group: g, Form: management.NewSession{VotesPerPerson: 3}}
-	if g.ParentID != nil {
-		v.Parent, _ = s.svc.Group(ctx, *g.ParentID)
+	tree, err := s.groupTree(ctx)
+	if err != nil {
+		return nil, err
 	}
+	v.Ancestors, v.Children = family(tree, g)
 	if v.Pitches, err = s.svc.Pitches(ctx, leadership.PitchFilter{GroupID: id, Page: wayfare.Page{Limit: 30}}); err != nil {
 		return nil, err
 	}
@@ -60,7 +69,32 @@ func (s *Server) groupView(r *http.Request) (*groupView, error) {
 		return nil, err
 	}
 	v.MayOpen = management.CanDecide(standing) == nil
+	if v.MayManage = v.MayOpen || wayfare.ActorFrom(ctx).Admin; v.MayManage {
+		if v.People, err = s.memberForm(r, g, "/groups/"+id.String()); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// family returns a group's ancestors, from the top, and its children.
+func family(tree []groupRow, g *people.Group) (ancestors, children []groupRow) {
+	byID := make(map[wayfare.ID]groupRow, len(tree))
+	for _, row := range tree {
+		byID[row.ID] = row
+		if row.ParentID != nil && *row.ParentID == g.ID {
+			children = append(children, row)
+		}
+	}
+	for p := g.ParentID; p != nil && len(ancestors) < len(tree); {
+		row, ok := byID[*p]
+		if !ok {
+			break
+		}
+		ancestors = append([]groupRow{row}, ancestors...)
+		p = row.ParentID
+	}
+	return ancestors, children
 }
 
 type personView struct {
@@ -201,6 +235,7 @@ type searchView struct {
 	Query   string
 	Pitches []*leadership.Pitch
 	People  []*people.Person
+	Groups  []groupRow
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
@@ -214,7 +249,46 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		if v.People, err = s.svc.People(r.Context(), people.PersonFilter{Query: q, Page: wayfare.Page{Limit: 10}}); err != nil {
 			return err
 		}
+		if v.Groups, err = s.findGroups(r.Context(), q, 10); err != nil {
+			return err
+		}
 	}
 	s.render(w, r, http.StatusOK, "search", v)
+	return nil
+}
+
+// findGroups returns up to limit groups whose name holds every word of q,
+// whatever the case, in tree order.
+func (s *Server) findGroups(ctx context.Context, q string, limit int) ([]groupRow, error) {
+	tree, err := s.groupTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	words := strings.Fields(strings.ToLower(q))
+	var out []groupRow
+	for _, g := range tree {
+		name := strings.ToLower(g.Name)
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(name, w) }) {
+			if out = append(out, g); len(out) == limit {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+type directoryView struct {
+	base
+	Tree []groupRow
+}
+
+// groups is the directory: every group as a tree, with its people, the
+// pitches selling to it and its journeys.
+func (s *Server) groups(w http.ResponseWriter, r *http.Request) error {
+	tree, err := s.groupTree(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "groups", &directoryView{base: base{Title: "Groups"}, Tree: tree})
 	return nil
 }

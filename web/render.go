@@ -191,8 +191,13 @@ func ago(t time.Time) string {
 }
 
 func plural(n int, word string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return "1 " + word
+	case word == "person":
+		return fmt.Sprintf("%d people", n)
+	case strings.HasSuffix(word, "ch"), strings.HasSuffix(word, "sh"), strings.HasSuffix(word, "s"), strings.HasSuffix(word, "x"):
+		return fmt.Sprintf("%d %ses", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
@@ -230,7 +235,8 @@ func originText(o people.Origin) string {
 	return "from a peer · " + where
 }
 
-// subjectPath is the page of an act's subject.
+// subjectPath is the page of an act's subject, or "" when it has none
+// (the organization's settings).
 func subjectPath(a *wayfare.Act) string {
 	switch a.SubjectKind {
 	case "pitch":
@@ -244,5 +250,5 @@ func subjectPath(a *wayfare.Act) string {
 	case "session":
 		return "/sessions/" + a.SubjectID.String()
 	}
-	return "/acts"
+	return ""
 }

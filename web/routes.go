@@ -71,6 +71,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /sessions/{id}/votes", s.private(s.castVote))
 	s.mux.Handle("POST /sessions/{id}/ideas/{idea}/pitch", s.private(s.pitchIdea))
 
+	s.mux.Handle("GET /groups", s.private(s.groups))
 	s.mux.Handle("GET /groups/{id}", s.private(s.group))
 	s.mux.Handle("POST /groups/{id}/sessions", s.private(s.openSession))
 	s.mux.Handle("POST /groups/{id}/members", s.private(s.addMember))

@@ -46,6 +46,7 @@ type Services interface {
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
 	PersonByEmail(ctx context.Context, email string) (*people.Person, error)
+	GroupCounts(ctx context.Context) (map[wayfare.ID]people.GroupCounts, error)
 	ImportChart(ctx context.Context, c *people.Chart, dryRun bool) (people.ChartResult, error)
 	SetInfluencePolicy(ctx context.Context, p influence.Policy) error
 	SetPassword(ctx context.Context, personID wayfare.ID, hash string) error

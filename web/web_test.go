@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -48,7 +49,7 @@ func newSiteWith(t *testing.T, cfg web.Config) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	pages, err := web.New(db, nil, cfg)
+	pages, err := web.New(db, slog.New(slog.NewTextHandler(testLog{t}, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +97,15 @@ func newSiteWith(t *testing.T, cfg web.Config) *site {
 	must(err)
 	s.J = *d.JourneyID
 	return s
+}
+
+// testLog writes what the pages log to the test's log, shown when it fails.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Helper()
+	l.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // browser is one person's browser: a cookie jar that does not follow
