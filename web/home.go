@@ -13,6 +13,7 @@ import (
 
 type homeView struct {
 	base
+	Mine            []*leadership.Pitch // pitches I wrote: selling, decided, on their journeys
 	InMyGroups      []*leadership.Pitch
 	Selling         []*leadership.Pitch
 	NeedsLeadership []*management.JourneySummary
@@ -87,10 +88,14 @@ func (s *Server) homePart(ctx context.Context, me wayfare.ID) (*homePart, error)
 		js, err = s.svc.Journeys(ctx, f)
 		return js
 	}
+	// Each pitch is listed once, where it matters most to the reader; the
+	// lists are read long enough to fill up after that.
 	v.AwaitingMe = pitches(leadership.PitchFilter{AwaitingDecisionBy: me, Page: page(10)})
-	v.InMyGroups = pitches(leadership.PitchFilter{MemberOf: me, Status: leadership.Selling, Page: page(8)})
-	v.Selling = pitches(leadership.PitchFilter{Status: leadership.Selling, Page: page(8)})
-	v.MyTickets = pitches(leadership.PitchFilter{HeldBy: me, Page: page(8)})
+	v.Mine = pitches(leadership.PitchFilter{AuthorID: me, Page: page(homeList)})
+	v.MyTickets = pitches(leadership.PitchFilter{HeldBy: me, Page: page(2 * homeList)})
+	v.InMyGroups = pitches(leadership.PitchFilter{MemberOf: me, Status: leadership.Selling, Page: page(3 * homeList)})
+	v.Selling = pitches(leadership.PitchFilter{Status: leadership.Selling, Page: page(4 * homeList)})
+	onceEach(homeList, &v.AwaitingMe, &v.Mine, &v.MyTickets, &v.InMyGroups, &v.Selling)
 	v.NeedsLeadership = journeys(management.JourneyFilter{NeedsLeadership: true, Page: page(8)})
 	v.Riding = journeys(management.JourneyFilter{RiderID: me, Page: page(8)})
 	v.Driving = journeys(management.JourneyFilter{DriverID: me, Page: page(8)})
@@ -104,7 +109,7 @@ func (s *Server) homePart(ctx context.Context, me wayfare.ID) (*homePart, error)
 	// again after the versions: purchases change nothing else a list
 	// shows, so the kept page is never older than the versions it is
 	// kept by.
-	lists := [][]*leadership.Pitch{v.AwaitingMe, v.InMyGroups, v.Selling, v.MyTickets}
+	lists := [][]*leadership.Pitch{v.AwaitingMe, v.Mine, v.InMyGroups, v.Selling, v.MyTickets}
 	shown, versions := map[wayfare.ID]*leadership.Pitch{}, map[wayfare.ID]uint64{}
 	var ids []wayfare.ID
 	for _, list := range lists {
@@ -138,6 +143,25 @@ func (s *Server) homePart(ctx context.Context, me wayfare.ID) (*homePart, error)
 	part.until = time.Now().Add(partLife)
 	s.parts.homes.put(me, part, part.size())
 	return part, nil
+}
+
+// homeList is how many pitches a list of the home page shows at most.
+const homeList = 8
+
+// onceEach keeps each pitch in the first list that holds it, and then at
+// most n pitches in each list but the first.
+func onceEach(n int, lists ...*[]*leadership.Pitch) {
+	seen := map[wayfare.ID]bool{}
+	for i, list := range lists {
+		kept := (*list)[:0:0]
+		for _, p := range *list {
+			if !seen[p.ID] && (i == 0 || len(kept) < n) {
+				seen[p.ID] = true
+				kept = append(kept, p)
+			}
+		}
+		*list = kept
+	}
 }
 
 // roundsAwaiting reads the decision rounds that wait for the person's

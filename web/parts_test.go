@@ -111,18 +111,6 @@ func TestKeptHomePageFollowsChanges(t *testing.T) {
 		}
 		return body
 	}
-	section := func(body, id string) string {
-		t.Helper()
-		i := strings.Index(body, `id="`+id+`"`)
-		if i < 0 {
-			return ""
-		}
-		rest := body[i:]
-		if j := strings.Index(rest, "</section>"); j >= 0 {
-			rest = rest[:j]
-		}
-		return rest
-	}
 	read()
 	if body := read(); strings.Contains(section(body, "h-tickets"), "Written decisions") {
 		t.Fatal("the member holds no ticket for P yet")
@@ -173,7 +161,7 @@ func TestKeptHomePageFollowsChanges(t *testing.T) {
 	// Another person's home page is their own.
 	other := s.signIn("outsider")
 	if _, body := other.get("/"); strings.Contains(section(body, "h-tickets"), "Written decisions") ||
-		!strings.Contains(section(body, "h-tickets"), "Quiet Fridays") {
+		!strings.Contains(section(body, "h-yours"), "Quiet Fridays") {
 		t.Fatal("one person's kept home page must not reach another")
 	}
 	// A doubt on the member's journey shows on the home page.
@@ -236,7 +224,7 @@ func TestKeptPagesUnderConcurrentPurchases(t *testing.T) {
 	buys.Wait()
 	close(done)
 	wg.Wait()
-	want := `aria-label="40 of 3 tickets sold"`
+	want := `aria-label="40 tickets sold, 3 wanted"`
 	for _, b := range readers {
 		if _, body := b.get(s.path("/pitches/{P}")); !strings.Contains(body, want) {
 			t.Error("a kept pitch page does not show the exact count after the purchases")
@@ -339,4 +327,46 @@ func TestPagesNameTheirNewestAct(t *testing.T) {
 	if got := after(s.path("/pitches/{P}")); got == want || got != s.db.Hub().Last().String() {
 		t.Errorf("after a purchase the kept page names %s (before %s)", got, want)
 	}
+}
+
+// TestHomeListsEachPitchOnce: a pitch shows once on the home page, where it
+// matters most to the reader: waiting for their decision, theirs, held by
+// them, then selling in their groups and across the organization.
+func TestHomeListsEachPitchOnce(t *testing.T) {
+	s := newSite(t)
+	// The author's own pitch sells in a group the author is in; the
+	// author holds a ticket for it too.
+	if _, err := s.db.SetRole(s.as("manager"), s.ids["T"], s.ids["author"], people.Member); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.db.BuyTicket(s.as("author"), s.P); err != nil {
+		t.Fatal(err)
+	}
+	_, body := s.signIn("author").get("/")
+	if n := strings.Count(body, `href="/pitches/`+s.P.String()+`"`); n != 1 {
+		t.Errorf("the author's pitch is listed %d times on their home page, want once", n)
+	}
+	if !strings.Contains(section(body, "h-yours"), "Written decisions") {
+		t.Error("the author's pitch is not under Your pitches")
+	}
+	if !strings.Contains(section(body, "h-yours"), `href="/journeys/`+s.J.String()+`"`) {
+		t.Error("the author's adopted pitch does not lead to its journey")
+	}
+	_, body = s.signIn("manager").get("/")
+	if n := strings.Count(body, `href="/pitches/`+s.P.String()+`"`); n != 1 {
+		t.Errorf("a pitch waiting for the manager is listed %d times, want once", n)
+	}
+}
+
+// section returns the section of a page headed by the heading with id.
+func section(body, id string) string {
+	i := strings.Index(body, `id="`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i:]
+	if j := strings.Index(rest, "</section>"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
 }
