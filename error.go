@@ -25,6 +25,59 @@ type Error struct {
 	Message string
 	Field   string
 	Rule    string
+	// More are the input's other field errors when it had several, so
+	// that a form shows them all at once, each next to its field.
+	More []*Error
+}
+
+// All returns the field errors an EINVALID error names: itself first,
+// then the others of the same input.
+func (e *Error) All() []*Error {
+	return append([]*Error{e}, e.More...)
+}
+
+// Fields collects the field errors of one input, to tell them all at
+// once rather than the first alone.
+type Fields []*Error
+
+// Add keeps err when it is a field error and reports whether err was nil
+// or kept; any other error is the caller's to return. A field keeps the
+// first error told of it.
+func (f *Fields) Add(err error) bool {
+	if err == nil {
+		return true
+	}
+	e, ok := AsError(err)
+	if !ok || e.Code != EINVALID || e.Field == "" {
+		return false
+	}
+	for _, n := range e.All() {
+		if !f.Has(n.Field) {
+			*f = append(*f, n)
+		}
+	}
+	return true
+}
+
+// Has reports whether an error about field was kept.
+func (f Fields) Has(field string) bool {
+	for _, e := range f {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns nil when no error was kept, else the first with the others
+// in More.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	first := *f[0]
+	first.More = append([]*Error(nil), f[1:]...)
+	return &first
 }
 
 // Error implements error.

@@ -340,3 +340,31 @@ func streamEvents(t *testing.T, f *fixture, query, lastEventID string, n int) []
 	}
 	return events
 }
+
+// TestProblemNamesEveryField: a body with several fields at fault names
+// the first in field, and all of them, each with its detail, in errors.
+func TestProblemNamesEveryField(t *testing.T) {
+	f := newFixture(t)
+	w := f.do("member", "POST", "/api/v1/pitches", f.path(`{"group_id":"{T}","kind":"proposal","title":"x","status_quo":"",
+		"better_way":"b","tickets_wanted":0,"evidence":[{"kind":"link","label":"wiki"}]}`))
+	if w.Code != 400 {
+		t.Fatalf("got %s, want 400", describe(w))
+	}
+	var p api.Problem
+	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	for _, e := range p.Errors {
+		fields = append(fields, e.Field)
+		if !strings.HasPrefix(e.Detail, e.Field+" ") {
+			t.Errorf("detail %q does not start with its field", e.Detail)
+		}
+	}
+	if want := "title status_quo tickets_wanted evidence[0].url"; p.Field != "title" || strings.Join(fields, " ") != want {
+		t.Errorf("field %q, errors %v: want title, then %s", p.Field, fields, want)
+	}
+	if w := f.do("member", "POST", "/api/v1/pitches", f.path(`{"group_id":"{T}","kind":"proposal","title":"x","status_quo":"a","better_way":"b","tickets_wanted":2}`)); strings.Contains(w.Body.String(), `"errors"`) {
+		t.Errorf("a problem with one field lists errors: %s", w.Body.String())
+	}
+}

@@ -18,6 +18,15 @@ type Problem struct {
 	Code   string `json:"code"`
 	Field  string `json:"field,omitempty"`
 	Rule   string `json:"rule,omitempty"`
+	// Errors lists every field at fault when there are several, the
+	// first (Field) among them.
+	Errors []FieldProblem `json:"errors,omitempty"`
+}
+
+// FieldProblem is one field at fault in a problem that names several.
+type FieldProblem struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
 }
 
 // statusOf is the one place that maps error codes to HTTP statuses.
@@ -52,6 +61,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		Detail: e.Message, Code: e.Code, Field: e.Field, Rule: e.Rule}
 	if e.Field != "" {
 		p.Detail = e.Field + " " + e.Message
+	}
+	if len(e.More) > 0 {
+		for _, f := range e.All() {
+			p.Errors = append(p.Errors, FieldProblem{Field: f.Field, Detail: f.Field + " " + f.Message})
+		}
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="wayfare"`)

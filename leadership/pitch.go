@@ -110,32 +110,35 @@ const (
 
 // Validate checks a new pitch against the clock and normalizes it.
 func (p *NewPitch) Validate(now time.Time) error {
+	var errs wayfare.Fields
 	var err error
 	if p.GroupID <= 0 {
-		return wayfare.FieldError("group_id", "is required")
+		errs.Add(wayfare.FieldError("group_id", "is required"))
 	}
 	if p.Kind != Proposal && p.Kind != Example {
-		return wayfare.FieldError("kind", "must be %q or %q", Proposal, Example)
+		errs.Add(wayfare.FieldError("kind", "must be %q or %q", Proposal, Example))
 	}
 	if p.Title, err = text.Line("title", p.Title, 3, 200); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if p.StatusQuo, err = text.Block("status_quo", p.StatusQuo, 1, 20000); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if p.BetterWay, err = text.Block("better_way", p.BetterWay, 1, 20000); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if p.TicketsWanted < 1 || p.TicketsWanted > MaxTicketsWanted {
-		return wayfare.FieldError("tickets_wanted", "must be between 1 and %d", MaxTicketsWanted)
+		errs.Add(wayfare.FieldError("tickets_wanted", "must be between 1 and %d", MaxTicketsWanted))
 	}
 	if p.SalesClose != nil && !p.SalesClose.After(now) {
-		return wayfare.FieldError("sales_close", "must be in the future")
+		errs.Add(wayfare.FieldError("sales_close", "must be in the future"))
 	}
 	if len(p.Evidence) > MaxEvidence {
-		return wayfare.FieldError("evidence", "must hold at most %d items", MaxEvidence)
+		errs.Add(wayfare.FieldError("evidence", "must hold at most %d items", MaxEvidence))
+	} else {
+		errs.Add(ValidateEvidence("evidence", p.Evidence))
 	}
-	return ValidateEvidence("evidence", p.Evidence)
+	return errs.Err()
 }
 
 // EvidenceKind is the kind of an evidence item.
@@ -159,45 +162,46 @@ type Evidence struct {
 	Source string       `json:"source,omitempty"`
 }
 
-// ValidateEvidence checks each item; field prefixes the field names.
+// ValidateEvidence checks each item, naming every field at fault; field
+// prefixes the field names.
 func ValidateEvidence(field string, items []Evidence) error {
+	var errs wayfare.Fields
 	for i := range items {
-		if err := items[i].validate(field + "[" + itoa(i) + "]"); err != nil {
-			return err
-		}
+		errs.Add(items[i].validate(field + "[" + itoa(i) + "]"))
 	}
-	return nil
+	return errs.Err()
 }
 
 func (e *Evidence) validate(field string) error {
+	var errs wayfare.Fields
 	var err error
 	switch e.Kind {
 	case DataPoint, Link, Experiment, Testimonial:
 	default:
-		return wayfare.FieldError(field+".kind", "must be one of data, link, experiment, testimonial")
+		errs.Add(wayfare.FieldError(field+".kind", "must be one of data, link, experiment, testimonial"))
 	}
 	if e.Label, err = text.Block(field+".label", e.Label, 1, 2000); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if e.Unit, err = text.Line(field+".unit", e.Unit, 0, 50); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if e.Source, err = text.Line(field+".source", e.Source, 0, 500); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if e.Kind == DataPoint && e.Value == nil {
-		return wayfare.FieldError(field+".value", "is required for a data point")
+		errs.Add(wayfare.FieldError(field+".value", "is required for a data point"))
 	}
 	if e.Kind == Link && e.URL == "" {
-		return wayfare.FieldError(field+".url", "is required for a link")
+		errs.Add(wayfare.FieldError(field+".url", "is required for a link"))
 	}
 	if e.URL != "" {
 		u, perr := url.Parse(e.URL)
 		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(e.URL) > 2000 {
-			return wayfare.FieldError(field+".url", "must be an http or https address")
+			errs.Add(wayfare.FieldError(field+".url", "must be an http or https address"))
 		}
 	}
-	return nil
+	return errs.Err()
 }
 
 func itoa(i int) string { return wayfare.ID(i).String() }

@@ -60,42 +60,52 @@ type NewDecision struct {
 
 // Validate checks a decision's fields against the clock.
 func (d *NewDecision) Validate(now time.Time) error {
+	var errs wayfare.Fields
 	var err error
 	switch d.Outcome {
 	case Adopt, Decline, Defer, Merge:
 	default:
-		return wayfare.FieldError("outcome", "must be one of adopt, decline, defer, merge")
+		errs.Add(wayfare.FieldError("outcome", "must be one of adopt, decline, defer, merge"))
 	}
 	switch d.Method {
 	case Directive, Consultative, Consent, Vote:
 	default:
-		return wayfare.FieldError("method", "must be one of directive, consultative, consent, vote")
+		errs.Add(wayfare.FieldError("method", "must be one of directive, consultative, consent, vote"))
 	}
 	if d.Rationale, err = text.Block("rationale", d.Rationale, 1, 20000); err != nil {
-		return err
+		errs.Add(err)
 	}
 	if d.Destination, err = text.Block("destination", d.Destination, 0, 2000); err != nil {
-		return err
+		errs.Add(err)
 	}
-	if d.Outcome == Defer {
-		if d.RevisitOn == "" {
-			return wayfare.FieldError("revisit_on", "is required when the outcome is defer")
-		}
-		day, perr := time.Parse(time.DateOnly, d.RevisitOn)
-		if perr != nil {
-			return wayfare.FieldError("revisit_on", "must be a date (YYYY-MM-DD)")
-		}
-		if !day.After(now.Truncate(24 * time.Hour).Add(-24 * time.Hour)) {
-			return wayfare.FieldError("revisit_on", "must not be in the past")
-		}
-	} else if d.RevisitOn != "" {
-		return wayfare.FieldError("revisit_on", "is only for the outcome defer")
-	}
+	errs.Add(d.validateRevisit(now))
 	if d.Outcome == Merge && (d.MergeInto == nil || *d.MergeInto <= 0) {
-		return wayfare.FieldError("merge_into", "is required when the outcome is merge")
+		errs.Add(wayfare.FieldError("merge_into", "is required when the outcome is merge"))
 	}
 	if d.Outcome != Merge && d.MergeInto != nil {
-		return wayfare.FieldError("merge_into", "is only for the outcome merge")
+		errs.Add(wayfare.FieldError("merge_into", "is only for the outcome merge"))
+	}
+	return errs.Err()
+}
+
+// validateRevisit checks the revisit date: required for defer, and only
+// for defer.
+func (d *NewDecision) validateRevisit(now time.Time) error {
+	if d.Outcome != Defer {
+		if d.RevisitOn != "" {
+			return wayfare.FieldError("revisit_on", "is only for the outcome defer")
+		}
+		return nil
+	}
+	if d.RevisitOn == "" {
+		return wayfare.FieldError("revisit_on", "is required when the outcome is defer")
+	}
+	day, err := time.Parse(time.DateOnly, d.RevisitOn)
+	if err != nil {
+		return wayfare.FieldError("revisit_on", "must be a date (YYYY-MM-DD)")
+	}
+	if !day.After(now.Truncate(24 * time.Hour).Add(-24 * time.Hour)) {
+		return wayfare.FieldError("revisit_on", "must not be in the past")
 	}
 	return nil
 }

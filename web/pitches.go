@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -328,11 +329,12 @@ func (s *Server) decisionRefused(w http.ResponseWriter, r *http.Request, in mana
 
 type newPitchView struct {
 	base
-	Groups   []*people.Group
-	Form     leadership.NewPitch
-	Evidence []leadership.Evidence // the rows of the evidence table, filled or empty
-	Close    string
-	Pitches  []*leadership.Pitch // similar pitches, filled in while the title is typed
+	Groups    []groupRow // the groups one may pitch to, by path
+	GroupPath string     // the group chosen, as the picker shows it
+	Form      leadership.NewPitch
+	Evidence  []leadership.Evidence // the rows of the evidence table, filled or empty
+	Close     string
+	Pitches   []*leadership.Pitch // similar pitches, filled in while the title is typed
 }
 
 // evidenceRows is how many evidence rows the form offers without script.
@@ -347,11 +349,16 @@ func (s *Server) newPitch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showNewPitch(w http.ResponseWriter, r *http.Request, status int, v *newPitchView) error {
-	groups, err := s.svc.Groups(r.Context(), people.GroupFilter{Page: wayfare.Page{Limit: wayfare.MaxLimit}})
+	tree, err := s.groupTree(r.Context())
 	if err != nil {
 		return err
 	}
-	v.Groups = groups
+	v.Groups = tree
+	for _, g := range tree {
+		if g.ID == v.Form.GroupID && v.GroupPath == "" {
+			v.GroupPath = g.Path
+		}
+	}
 	for len(v.Evidence) < evidenceRows {
 		v.Evidence = append(v.Evidence, leadership.Evidence{})
 	}
@@ -359,39 +366,42 @@ func (s *Server) showNewPitch(w http.ResponseWriter, r *http.Request, status int
 	return nil
 }
 
+// createPitch publishes the pitch the form describes, or shows the form
+// again with every field at fault named at once.
 func (s *Server) createPitch(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return wayfare.FieldError("body", "could not be read")
 	}
-	v := &newPitchView{base: base{Title: "Write a pitch"}}
+	v := &newPitchView{base: base{Title: "Write a pitch"}, GroupPath: r.PostFormValue("group")}
 	f := &v.Form
 	f.Kind = leadership.Kind(r.PostFormValue("kind"))
 	f.Title, f.StatusQuo, f.BetterWay = r.PostFormValue("title"), r.PostFormValue("status_quo"), r.PostFormValue("better_way")
 	v.Evidence = evidenceFromForm(r)
-	var err error
-	g, gerr := formID(r, "group_id")
-	switch {
-	case gerr != nil:
-		err = gerr
-	case g == nil:
-		err = wayfare.FieldError("group_id", "is required: choose the group to pitch to")
-	default:
-		f.GroupID = *g
-		f.TicketsWanted, err = formInt(r, "tickets_wanted")
+	var errs wayfare.Fields
+	g, err := s.pitchGroup(r)
+	if !errs.Add(err) {
+		return err
 	}
-	if v.Close = strings.TrimSpace(r.PostFormValue("sales_close")); v.Close != "" && err == nil {
-		day, perr := time.Parse(time.DateOnly, v.Close)
-		if perr != nil {
-			err = wayfare.FieldError("sales_close", "must be a date")
+	f.GroupID = g
+	f.TicketsWanted, err = formInt(r, "tickets_wanted")
+	errs.Add(err)
+	if v.Close = strings.TrimSpace(r.PostFormValue("sales_close")); v.Close != "" {
+		if day, err := time.Parse(time.DateOnly, v.Close); err != nil {
+			errs.Add(wayfare.FieldError("sales_close", "must be a date"))
+		} else {
+			end := day.Add(24*time.Hour - time.Second)
+			f.SalesClose = &end
 		}
-		end := day.Add(24*time.Hour - time.Second)
-		f.SalesClose = &end
 	}
-	for _, e := range v.Evidence {
+	var rows []int // the form's row of each item sent
+	for i, e := range v.Evidence {
 		if e.Label != "" || e.URL != "" || e.Value != nil {
-			f.Evidence = append(f.Evidence, e)
+			f.Evidence, rows = append(f.Evidence, e), append(rows, i)
 		}
 	}
+	check := *f // the rules of a pitch, applied to a copy: the form keeps what was typed
+	errs.Add(check.Validate(time.Now()))
+	err = errs.Err()
 	if err == nil {
 		var p *leadership.Pitch
 		if p, err = s.svc.Publish(r.Context(), *f); err == nil {
@@ -401,13 +411,59 @@ func (s *Server) createPitch(w http.ResponseWriter, r *http.Request) error {
 	e, ok := refused(err)
 	if !ok {
 		if wayfare.ErrorCode(err) == wayfare.ENOTFOUND {
-			e = wayfare.FieldError("group_id", "names no group")
+			e = wayfare.FieldError("group_id", "names no group: choose one from the list")
 		} else {
 			return err
 		}
 	}
-	v.Problem = e
+	v.Problem = onRows(e, rows)
 	return s.showNewPitch(w, r, http.StatusBadRequest, v)
+}
+
+// pitchGroup reads the group a pitch goes to: its path, as the picker
+// shows it, or its id when the page was opened from the group's page.
+func (s *Server) pitchGroup(r *http.Request) (wayfare.ID, error) {
+	if path := strings.TrimSpace(r.PostFormValue("group")); path != "" || r.PostFormValue("group_id") == "" {
+		if path == "" {
+			return 0, wayfare.FieldError("group_id", "is required: choose the group to pitch to")
+		}
+		tree, err := s.groupTree(r.Context())
+		if err != nil {
+			return 0, err
+		}
+		id, err := groupByPath(tree, "group_id", path)
+		if err != nil {
+			return 0, err
+		}
+		return *id, nil
+	}
+	id, err := formID(r, "group_id")
+	if err != nil {
+		return 0, err
+	}
+	return *id, nil
+}
+
+// onRows names the evidence fields of an error by the form's rows: the
+// items sent are the rows filled in, numbered from the first filled.
+func onRows(e *wayfare.Error, rows []int) *wayfare.Error {
+	var out wayfare.Fields
+	for _, f := range e.All() {
+		c := *f
+		c.More = nil
+		if m := evidenceField.FindStringSubmatch(f.Field); m != nil {
+			if n, err := strconv.Atoi(m[1]); err == nil && n < len(rows) {
+				c.Field = "evidence[" + strconv.Itoa(rows[n]) + "]." + m[2]
+			}
+		}
+		if !out.Add(&c) {
+			return e // not a field error: as it is
+		}
+	}
+	if e, ok := wayfare.AsError(out.Err()); ok {
+		return e
+	}
+	return e
 }
 
 // evidenceFromForm reads the evidence rows: evidence_kind, evidence_label,

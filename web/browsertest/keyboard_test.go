@@ -32,7 +32,7 @@ func (s *suite) keyboard(t *testing.T) {
 		t.Fatalf("Enter on the Pitch link led to %s", p)
 	}
 	k.tabTo(t, "#group_id", 20)
-	k.chooseByKeyboard(t, executiveTeam)
+	k.press(t, executiveTeam) // typed: the picker offers it by its path
 	k.tabTo(t, `input[name=kind][value=proposal]`, 3)
 	k.tabTo(t, "#title", 3)
 	k.press(t, keyboardTitle)

@@ -48,7 +48,7 @@ func (s *suite) story(t *testing.T) {
 
 	// Leadership: Maya pitches to the Executive team, not her group, with evidence.
 	maya.openOK(t, "/pitches/new")
-	maya.set(t, "#group_id", s.execGroup)
+	maya.fill(t, "#group_id", executiveTeam) // the group's path, as the picker offers it
 	maya.fill(t, "#title", storyTitle)
 	maya.fill(t, "#status_quo", "Incidents end with a culprit, and the same failures come back.")
 	maya.fill(t, "#better_way", "Review every incident for what we learn, never for whom to blame.")
