@@ -2,9 +2,11 @@ package management
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/text"
 )
 
@@ -106,6 +108,21 @@ func (d *NewDecision) validateRevisit(now time.Time) error {
 	}
 	if !day.After(now.Truncate(24 * time.Hour).Add(-24 * time.Hour)) {
 		return wayfare.FieldError("revisit_on", "must not be in the past")
+	}
+	return nil
+}
+
+// MergeTarget applies the rule on the pitch a merge names: a proposal
+// selling, deferred or adopted, whose journey, if it has one, has not
+// departed (its riders could no longer be moved).
+func MergeTarget(kind leadership.Kind, status leadership.Status, departed bool) error {
+	if kind != leadership.Proposal || (status != leadership.Selling && status != leadership.Deferred && status != leadership.Adopted) {
+		return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "merge_into", Rule: "merge-into-open-proposal",
+			Message: fmt.Sprintf("names a %s %s; merge into a proposal that is selling, deferred or adopted", status, kind)}
+	}
+	if departed {
+		return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "merge_into", Rule: "refunds-stop-at-departure",
+			Message: "names a pitch whose journey has departed"}
 	}
 	return nil
 }

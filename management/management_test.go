@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
 )
 
 func code(err error) string { return wayfare.ErrorCode(err) }
@@ -209,6 +210,31 @@ func TestGoing(t *testing.T) {
 	for _, s := range []JourneyStatus{Arrived, Abandoned} {
 		if code(s.Going()) != wayfare.ECONFLICT {
 			t.Errorf("%s must be over", s)
+		}
+	}
+}
+
+func TestMergeTarget(t *testing.T) {
+	tests := []struct {
+		kind     leadership.Kind
+		status   leadership.Status
+		departed bool
+		rule     string
+	}{
+		{leadership.Proposal, leadership.Selling, false, ""},
+		{leadership.Proposal, leadership.Deferred, false, ""},
+		{leadership.Proposal, leadership.Adopted, false, ""},
+		{leadership.Proposal, leadership.Adopted, true, "refunds-stop-at-departure"},
+		{leadership.Proposal, leadership.Declined, false, "merge-into-open-proposal"},
+		{leadership.Proposal, leadership.Merged, false, "merge-into-open-proposal"},
+		{leadership.Proposal, leadership.Withdrawn, false, "merge-into-open-proposal"},
+		{leadership.Example, leadership.Showing, false, "merge-into-open-proposal"},
+	}
+	for _, tt := range tests {
+		err := MergeTarget(tt.kind, tt.status, tt.departed)
+		e, _ := wayfare.AsError(err)
+		if (tt.rule == "" && err != nil) || (tt.rule != "" && (e == nil || e.Rule != tt.rule || e.Field != "merge_into")) {
+			t.Errorf("%s %s departed=%v: %v, want rule %q", tt.kind, tt.status, tt.departed, err, tt.rule)
 		}
 	}
 }

@@ -146,13 +146,9 @@ func (tx *Tx) merge(from *pitchState, into wayfare.ID) error {
 	if err := management.CanMergeInto(standing); err != nil {
 		return err
 	}
-	if to.kind != leadership.Proposal || (to.status != leadership.Selling && to.status != leadership.Deferred && to.status != leadership.Adopted) {
-		return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "merge_into", Rule: "merge-into-open-proposal",
-			Message: fmt.Sprintf("names a %s %s; merge into a proposal that is selling, deferred or adopted", to.status, to.kind)}
-	}
-	if to.journeyStatus != "" && management.JourneyStatus(to.journeyStatus).Departed() {
-		return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "merge_into", Rule: "refunds-stop-at-departure",
-			Message: "names a pitch whose journey has departed"}
+	departed := to.journeyStatus != "" && management.JourneyStatus(to.journeyStatus).Departed()
+	if err := management.MergeTarget(to.kind, to.status, departed); err != nil {
+		return err
 	}
 	res, err := tx.exec(`INSERT INTO tickets (pitch_id, person_id, bought_at) SELECT ?, person_id, bought_at FROM tickets
 		WHERE pitch_id = ? ON CONFLICT (pitch_id, person_id) DO NOTHING`, into, from.id)

@@ -104,45 +104,6 @@ func groupByPath(tree []groupRow, field, path string) (*wayfare.ID, error) {
 	return nil, wayfare.FieldError(field, "names no group: choose one from the list")
 }
 
-// personByEmail finds a person by the e-mail address a picker gives
-// ("Name <address>" or the address), for the field named.
-func (s *Server) personByEmail(ctx context.Context, field, email string) (*people.Person, error) {
-	email = strings.TrimSpace(email)
-	if i := strings.LastIndex(email, "<"); i >= 0 { // "Name <address>"
-		email = strings.TrimSuffix(email[i+1:], ">")
-	}
-	if email == "" {
-		return nil, nil
-	}
-	p, err := s.svc.PersonByEmail(ctx, email)
-	if wayfare.ErrorCode(err) == wayfare.ENOTFOUND {
-		return nil, wayfare.FieldError(field, "names nobody: choose a person from the list")
-	} else if err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// pickPeople lists the active people, for the person pickers of the
-// admin pages: "Name <address>".
-func (s *Server) pickPeople(ctx context.Context) ([]string, error) {
-	var out []string
-	f := people.PersonFilter{Status: people.Active, Page: wayfare.Page{Limit: wayfare.MaxLimit}}
-	for {
-		page, err := s.svc.People(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range page {
-			out = append(out, p.Name+" <"+p.Email+">")
-		}
-		if len(page) < f.Limit {
-			return out, nil
-		}
-		f.Cursor = page[len(page)-1].ID
-	}
-}
-
 // adminBack redirects after a change, with a message.
 func (s *Server) adminBack(w http.ResponseWriter, r *http.Request, to, msg string) error {
 	return s.back(w, r, to, msg)

@@ -75,16 +75,7 @@ type adminGroupView struct {
 type memberForm struct {
 	GroupID wayfare.ID
 	Back    string
-	Pick    []pickPerson
 	Members []people.Membership
-	Person  string
-	Role    string
-}
-
-// pickPerson is a choice of a person picker.
-type pickPerson struct {
-	ID    wayfare.ID
-	Label string
 }
 
 func (s *Server) adminGroup(w http.ResponseWriter, r *http.Request) error {
@@ -123,44 +114,12 @@ func (s *Server) renderGroup(w http.ResponseWriter, r *http.Request, status int,
 			v.Parents = append(v.Parents, row)
 		}
 	}
-	if v.Members, err = s.memberForm(r, g, "/admin/groups/"+id.String()); err != nil {
-		return err
-	}
+	v.Members = memberForm{GroupID: g.ID, Back: "/admin/groups/" + id.String(), Members: g.Members}
 	if len(v.Errors) > 0 {
 		v.Problem = formProblem(len(v.Errors))
 	}
 	s.render(w, r, status, "admin_group", v)
 	return nil
-}
-
-// memberForm builds the members' form of a group.
-func (s *Server) memberForm(r *http.Request, g *people.Group, back string) (memberForm, error) {
-	f := memberForm{GroupID: g.ID, Back: back, Members: g.Members, Role: string(people.Member)}
-	in := map[wayfare.ID]bool{}
-	for _, m := range g.Members {
-		in[m.PersonID] = true
-	}
-	pf := people.PersonFilter{Status: people.Active, Page: wayfare.Page{Limit: wayfare.MaxLimit}}
-	for {
-		page, err := s.svc.People(r.Context(), pf)
-		if err != nil {
-			return f, err
-		}
-		for _, p := range page {
-			if in[p.ID] {
-				continue
-			}
-			label := p.Name
-			if p.Title != "" {
-				label += ", " + p.Title
-			}
-			f.Pick = append(f.Pick, pickPerson{ID: p.ID, Label: label})
-		}
-		if len(page) < pf.Limit {
-			return f, nil
-		}
-		pf.Cursor = page[len(page)-1].ID
-	}
 }
 
 // adminUpdateGroup renames a group or moves it under another.
@@ -200,8 +159,12 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	back := safeNext(r.PostFormValue("back"))
-	pid, err := wayfare.ParseID(r.PostFormValue("person"))
-	if err != nil {
+	pid, err := s.pickedPerson(r, "person")
+	if e, ok := refused(err); ok {
+		return s.back(w, r, back, problemFor(e, "person"))
+	} else if err != nil {
+		return err
+	} else if pid == 0 {
 		return s.back(w, r, back, "Choose a person to add.")
 	}
 	role := people.Role(r.PostFormValue("role"))

@@ -73,7 +73,6 @@ type adminPeopleView struct {
 	People        []*people.Person
 	Next          wayfare.ID
 	Form          personForm
-	Pick          []string
 	Errors        map[string]string
 }
 
@@ -110,9 +109,6 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 		v.Next = list[len(list)-1].ID
 	}
 	v.People = list
-	if v.Pick, err = s.pickPeople(ctx); err != nil {
-		return err
-	}
 	s.render(w, r, status, "admin_people", v)
 	return nil
 }
@@ -133,13 +129,13 @@ func (s *Server) readPersonForm(r *http.Request) (personForm, people.PersonUpdat
 		fieldErrors(errs, err)
 	}
 	u := people.PersonUpdate{Name: &f.Name, Email: &f.Email, Title: &f.Title, Admin: &f.Admin}
-	mgr, err := s.personByEmail(r.Context(), "manager", f.Manager)
+	mgr, err := s.pickedPerson(r, "manager")
 	if err != nil && !fieldErrors(errs, err) {
 		return f, u, errs, err
 	}
 	u.ManagerID.Set = true
-	if mgr != nil {
-		u.ManagerID.ID = &mgr.ID
+	if mgr != 0 {
+		u.ManagerID.ID = &mgr
 	}
 	return f, u, errs, nil
 }
@@ -182,7 +178,6 @@ type adminPersonView struct {
 	Manager *people.Person
 	Tokens  []*people.Token
 	Form    personForm
-	Pick    []string
 	Errors  map[string]string
 }
 
@@ -214,13 +209,10 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 	} else {
 		v.Form = personForm{Name: p.Name, Email: p.Email, Title: p.Title, Admin: p.Admin}
 		if v.Manager != nil {
-			v.Form.Manager = v.Manager.Name + " <" + v.Manager.Email + ">"
+			v.Form.Manager = pickLabel(v.Manager)
 		}
 	}
 	if v.Tokens, err = s.svc.Tokens(ctx, people.TokenFilter{PersonID: id}); err != nil {
-		return err
-	}
-	if v.Pick, err = s.pickPeople(ctx); err != nil {
 		return err
 	}
 	s.render(w, r, status, "admin_person", v)

@@ -30,6 +30,8 @@ var fieldLabels = map[string]string{
 	"expires_at":       "Expires",
 	"manager_id":       "Reports to",
 	"parent_id":        "Inside",
+	"to":               "How it ends",
+	"confirm":          "Confirmation",
 }
 
 // evidenceFields are the evidence table's columns: their words and the

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
@@ -21,6 +20,8 @@ type journeyView struct {
 	Rides    bool
 	MyDoubt  *management.Doubt
 	Progress int // the latest check-in's progress
+	// Typed keeps what a refused form sent, to show it again.
+	Typed func(field string) string
 }
 
 func (s *Server) journey(w http.ResponseWriter, r *http.Request) error {
@@ -42,7 +43,8 @@ func (s *Server) journeyView(r *http.Request) (*journeyView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &journeyView{base: base{Title: j.Title}, Journey: j, Names: map[wayfare.ID]string{}}
+	v := &journeyView{base: base{Title: j.Title}, Journey: j, Names: map[wayfare.ID]string{},
+		Typed: func(field string) string { return typed(r, field) }}
 	if v.Pitch, err = s.svc.Pitch(ctx, j.PitchID); err != nil {
 		return nil, err
 	}
@@ -129,28 +131,15 @@ func (s *Server) formAct(w http.ResponseWriter, r *http.Request, page, prefix, d
 
 func (s *Server) nameDriver(w http.ResponseWriter, r *http.Request) error {
 	return s.journeyAct(w, r, "Driver named.", func(id wayfare.ID) error {
-		who, err := s.personByEmailOrID(r, r.PostFormValue("driver"))
+		who, err := s.pickedPerson(r, "driver")
 		if err != nil {
 			return err
 		}
+		if who == 0 {
+			return wayfare.FieldError("driver", "is required: choose a person from the list")
+		}
 		return s.svc.NameDriver(r.Context(), id, who)
 	})
-}
-
-// personByEmailOrID finds a person named in a form by id or e-mail.
-func (s *Server) personByEmailOrID(r *http.Request, v string) (wayfare.ID, error) {
-	v = strings.TrimSpace(v)
-	if id, err := wayfare.ParseID(v); err == nil {
-		return id, nil
-	}
-	ps, err := s.svc.People(r.Context(), people.PersonFilter{Query: v, Page: wayfare.Page{Limit: 2}})
-	if err != nil {
-		return 0, err
-	}
-	if len(ps) != 1 {
-		return 0, wayfare.FieldError("driver", "must name one person: give a full name or an id")
-	}
-	return ps[0].ID, nil
 }
 
 func (s *Server) addStop(w http.ResponseWriter, r *http.Request) error {
@@ -178,13 +167,24 @@ func (s *Server) depart(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// end ends a journey, arrived or abandoned, once the driver has said
+// which and confirmed it: an ending cannot be undone.
 func (s *Server) end(w http.ResponseWriter, r *http.Request) error {
 	to := management.JourneyStatus(r.PostFormValue("to"))
 	return s.journeyAct(w, r, "The journey is "+string(to)+".", func(id wayfare.ID) error {
+		var errs wayfare.Fields
 		if to != management.Arrived && to != management.Abandoned {
-			return wayfare.FieldError("to", "must be arrived or abandoned")
+			errs.Add(wayfare.FieldError("to", "is required: choose arrived or abandoned"))
 		}
-		_, err := s.svc.End(r.Context(), id, to, management.Ending{Review: r.PostFormValue("review")})
+		end := management.Ending{Review: r.PostFormValue("review")}
+		errs.Add(end.Validate())
+		if r.PostFormValue("confirm") != "yes" {
+			errs.Add(wayfare.FieldError("confirm", "is required: an ending cannot be undone"))
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		_, err := s.svc.End(r.Context(), id, to, end)
 		return err
 	})
 }

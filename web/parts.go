@@ -235,7 +235,7 @@ func pitchSize(v *pitchView) int {
 }
 
 // content returns the page's content for a reader who sees it as viewer.
-func (p *pitchPart) content(s *Server, viewer pitchViewer) ([]byte, error) {
+func (p *pitchPart) content(ctx context.Context, s *Server, viewer pitchViewer) ([]byte, error) {
 	p.mu.RLock()
 	b, ok := p.variants[viewer]
 	p.mu.RUnlock()
@@ -244,6 +244,9 @@ func (p *pitchPart) content(s *Server, viewer pitchViewer) ([]byte, error) {
 	}
 	v := *p.view
 	v.pitchViewer = viewer
+	if err := s.mergeChoices(ctx, &v); err != nil {
+		return nil, err
+	}
 	b, err := s.exec("pitch", "content", &v)
 	if err != nil {
 		return nil, err

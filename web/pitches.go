@@ -25,6 +25,12 @@ type pitchView struct {
 	Round       *management.Round     // the round open, if any
 	Names       map[wayfare.ID]string // who opened and answered the rounds
 	ClosesOn    string                // the default close of a new round
+	// MergeChoices are the pitches a merge may name, for those who may
+	// decide: the group's open proposals but this one.
+	MergeChoices []*leadership.Pitch
+	MergeChosen  wayfare.ID // the merge's pitch, in a form sent back
+	// mergeTitles name the pitches the decisions merged into.
+	mergeTitles map[wayfare.ID]string
 	sales       leadership.Sales      // what rule 5 asks, at each reading
 	holders     []wayfare.ID          // who holds a ticket, in the order of their ids
 	pitchViewer                       // what depends on who reads the page
@@ -74,7 +80,7 @@ func (s *Server) pitch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	content, err := part.content(s, viewer)
+	content, err := part.content(r.Context(), s, viewer)
 	if err != nil {
 		return err
 	}
@@ -96,7 +102,34 @@ func (s *Server) pitchView(r *http.Request) (*pitchView, error) {
 	if v.pitchViewer, err = s.pitchViewer(r, v); err != nil {
 		return nil, err
 	}
-	return v, nil
+	return v, s.mergeChoices(r.Context(), v)
+}
+
+// MergeTitle names a pitch a decision merged into.
+func (v *pitchView) MergeTitle(id *wayfare.ID) string {
+	if t, ok := v.mergeTitles[*id]; ok {
+		return t
+	}
+	return "another pitch"
+}
+
+// mergeChoices reads the pitches a merge may name, when the reader may
+// decide: the proposals to the same group that a merge may take.
+func (s *Server) mergeChoices(ctx context.Context, v *pitchView) error {
+	if !v.MayDecide {
+		return nil
+	}
+	ps, err := s.svc.Pitches(ctx, leadership.PitchFilter{GroupID: v.Pitch.GroupID, Kind: leadership.Proposal, Page: wayfare.Page{Limit: 200}})
+	if err != nil {
+		return err
+	}
+	v.MergeChoices = nil
+	for _, p := range ps {
+		if p.ID != v.Pitch.ID && management.MergeTarget(p.Kind, p.Status, false) == nil {
+			v.MergeChoices = append(v.MergeChoices, p)
+		}
+	}
+	return nil
 }
 
 // pitchShared reads what the page shows to everyone.
@@ -128,8 +161,17 @@ func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, er
 	}
 	deciders := map[wayfare.ID]string{}
 	ids := make([]wayfare.ID, 0, len(ds))
+	var merged []wayfare.ID
 	for _, d := range ds {
 		ids = append(ids, d.DeciderID)
+		if d.MergeInto != nil {
+			merged = append(merged, *d.MergeInto)
+		}
+	}
+	if len(merged) > 0 {
+		if v.mergeTitles, err = s.svc.Names(ctx, "pitch", merged); err != nil {
+			return nil, err
+		}
 	}
 	if len(ids) > 0 {
 		if deciders, err = s.svc.Names(ctx, "person", ids); err != nil {
@@ -143,7 +185,7 @@ func (s *Server) pitchShared(ctx context.Context, id wayfare.ID) (*pitchView, er
 		}
 		v.Decisions = append(v.Decisions, decisionRow{Decision: d, Decider: name})
 	}
-	v.Form = management.NewDecision{Outcome: management.Adopt, Method: management.Consultative}
+	v.Form = management.NewDecision{Method: management.Consultative} // no outcome chosen for the decider
 	return v, s.rounds(ctx, v)
 }
 
@@ -317,6 +359,9 @@ func (s *Server) decisionRefused(w http.ResponseWriter, r *http.Request, in mana
 		return verr
 	}
 	v.Problem, v.Form = e, in
+	if in.MergeInto != nil {
+		v.MergeChosen = *in.MergeInto
+	}
 	status := http.StatusBadRequest
 	if e.Code == wayfare.EFORBIDDEN {
 		status = http.StatusForbidden

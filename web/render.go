@@ -47,6 +47,7 @@ func parseTemplates(a *assets) (*templates, error) {
 		"query":         query,
 		"afterMark":     afterMark,
 		"fieldProblems": fieldProblems,
+		"pickerFor":     pickerFor,
 		"problemFor":    problemFor,
 		"fieldOf": func(e *wayfare.Error) string {
 			if e == nil {

@@ -77,6 +77,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /groups/{id}/members", s.private(s.addMember))
 	s.mux.Handle("POST /groups/{id}/members/{person}/remove", s.private(s.removeMember))
 	s.mux.Handle("GET /people/{id}", s.private(s.person))
+	s.mux.Handle("GET /people/pick", s.private(s.pick))
 	s.mux.Handle("GET /acts", s.private(s.acts))
 	s.mux.Handle("GET /search", s.private(s.search))
 	s.mux.Handle("GET /insights", s.private(s.insights))

@@ -69,6 +69,7 @@
         var key = active && el.contains(active) && active !== el ? focusKey(active) : null;
         Array.prototype.forEach.call(fresh.attributes, function (a) { el.setAttribute(a.name, a.value); });
         el.replaceChildren.apply(el, Array.prototype.slice.call(fresh.childNodes));
+        el.dispatchEvent(new CustomEvent("wayfare:fresh", { bubbles: true }));
         if (key) {
           var again = findByKey(el, key);
           if (again) again.focus({ preventScroll: true });
@@ -172,5 +173,61 @@
         .then(function (html) { box.innerHTML = html; })
         .catch(function () {});
     }, 250);
+  });
+})();
+
+(function () {
+  // A decision form shows the fields its chosen outcome needs, and only
+  // those; with no outcome chosen yet it shows none of them.
+  function outcomeFields(form) {
+    var chosen = form.querySelector("[data-outcome-choice]:checked");
+    form.querySelectorAll("[data-for-outcome]").forEach(function (p) {
+      p.hidden = !chosen || p.dataset.forOutcome !== chosen.value;
+    });
+  }
+  function all(root) {
+    root.querySelectorAll("form").forEach(function (f) {
+      if (f.querySelector("[data-outcome-choice]")) outcomeFields(f);
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("[data-outcome-choice]") && e.target.form) outcomeFields(e.target.form);
+  });
+  document.addEventListener("wayfare:fresh", function (e) { all(e.target); });
+  all(document);
+})();
+
+(function () {
+  // Person pickers: the list fills with the people whose name fits what
+  // is typed, and the chosen person's id goes with the name.
+  var timers = new WeakMap();
+  function pair(input) {
+    var hidden = input.form && input.form.elements[input.dataset.pickPerson];
+    if (!hidden) return;
+    var match = Array.prototype.find.call(input.list ? input.list.options : [], function (o) { return o.value === input.value; });
+    hidden.value = match ? match.dataset.id : "";
+  }
+  function fill(input) {
+    var q = input.value.trim(), list = input.list;
+    if (!list || q.length < 2) return;
+    fetch("/people/pick?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (people) {
+        list.replaceChildren.apply(list, people.map(function (p) {
+          var o = document.createElement("option");
+          o.value = p.label;
+          o.dataset.id = p.id;
+          return o;
+        }));
+        pair(input);
+      })
+      .catch(function () {});
+  }
+  document.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("[data-pick-person]")) return;
+    pair(input);
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () { fill(input); }, 150));
   });
 })();
