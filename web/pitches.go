@@ -16,24 +16,24 @@ import (
 
 type pitchView struct {
 	base
-	Pitch       *leadership.Pitch
-	Author      *people.Person
-	Group       *people.Group
-	Decisions   []decisionRow
-	Form        management.NewDecision
-	Rounds      []*management.Round
-	Round       *management.Round     // the round open, if any
-	Names       map[wayfare.ID]string // who opened and answered the rounds
-	ClosesOn    string                // the default close of a new round
+	Pitch     *leadership.Pitch
+	Author    *people.Person
+	Group     *people.Group
+	Decisions []decisionRow
+	Form      management.NewDecision
+	Rounds    []*management.Round
+	Round     *management.Round     // the round open, if any
+	Names     map[wayfare.ID]string // who opened and answered the rounds
+	ClosesOn  string                // the default close of a new round
 	// MergeChoices are the pitches a merge may name, for those who may
 	// decide: the group's open proposals but this one.
 	MergeChoices []*leadership.Pitch
 	MergeChosen  wayfare.ID // the merge's pitch, in a form sent back
 	// mergeTitles name the pitches the decisions merged into.
 	mergeTitles map[wayfare.ID]string
-	sales       leadership.Sales      // what rule 5 asks, at each reading
-	holders     []wayfare.ID          // who holds a ticket, in the order of their ids
-	pitchViewer                       // what depends on who reads the page
+	sales       leadership.Sales // what rule 5 asks, at each reading
+	holders     []wayfare.ID     // who holds a ticket, in the order of their ids
+	pitchViewer                  // what depends on who reads the page
 }
 
 // pitchViewer is what a pitch page shows differently to each reader.
