@@ -107,6 +107,15 @@ func (s *suite) pageCases(t *testing.T) []pageCase {
 		{"insights", emailEngineer, "/insights", 200},
 		{"insights-admin", emailAdmin, "/insights", 200},
 		{"account", emailEngineer, "/account", 200},
+		{"account-tokens", emailEngineer, "/account/tokens", 200},
+		{"groups", emailEngineer, "/groups", 200},
+		{"admin", emailAdmin, "/admin", 200},
+		{"admin-people", emailAdmin, "/admin/people", 200},
+		{"admin-person", emailAdmin, "/admin/people/" + s.byEmail[emailEngineer].ID, 200},
+		{"admin-groups", emailAdmin, "/admin/groups", 200},
+		{"admin-group", emailAdmin, "/admin/groups/" + s.execGroup, 200},
+		{"admin-chart", emailAdmin, "/admin/chart", 200},
+		{"admin-settings", emailAdmin, "/admin/settings", 200},
 		{"error-404", emailEngineer, "/no-such-page", 404},
 	}
 }
