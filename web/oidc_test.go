@@ -294,6 +294,14 @@ func TestOIDCWithPasswordSignInOff(t *testing.T) {
 	if res, _ := s.signOn(b, "member", "/"); res.StatusCode != http.StatusSeeOther || signedInAs(b) != "member" {
 		t.Fatalf("single sign-on with password sign-in off: %d", res.StatusCode)
 	}
+	if _, page := b.get("/account"); strings.Contains(page, "/account/password") {
+		t.Fatal("the account page offers to change a password that cannot be used")
+	}
+	res = b.post("/account/password", url.Values{"current_password": {password}, "new_password": {"another long password"},
+		"confirm_password": {"another long password"}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a password change with password sign-in off: %d, want 403", res.StatusCode)
+	}
 	if _, err := web.New(s.db, nil, web.Config{NoPasswordSignIn: true}); err == nil {
 		t.Fatal("pages with neither password sign-in nor single sign-on were made")
 	}
