@@ -103,8 +103,9 @@ func (o *SingleSignOn) authURL(p pendingSignOn) string {
 
 // verify trades the code for the provider's tokens, with the PKCE
 // verifier, and returns the claims of the ID token once it is verified:
-// its signature, issuer, audience and expiry, its nonce against this
-// sign-in's, and its access token hash when it has one. When the ID token
+// its signature, issuer, audience (and authorized party, when it has
+// several audiences) and expiry, its nonce against this sign-in's, and
+// its access token hash when it has one. When the ID token
 // carries no address, the userinfo endpoint's claims fill in those it
 // lacks, provided they are about the same subject.
 func (o *SingleSignOn) verify(ctx context.Context, code string, p pendingSignOn) (tokenClaims, error) {
@@ -124,14 +125,17 @@ func (o *SingleSignOn) verify(ctx context.Context, code string, p pendingSignOn)
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(p.Nonce)) != 1 {
 		return nil, errors.New("the ID token's nonce is not this sign-in's")
 	}
+	c := tokenClaims{}
+	if err := idt.Claims(&c); err != nil {
+		return nil, err
+	}
+	if len(idt.Audience) > 1 && c.str("azp") != o.cfg.ClientID {
+		return nil, fmt.Errorf("the ID token is for %v, and not authorized for %q", idt.Audience, o.cfg.ClientID)
+	}
 	if idt.AccessTokenHash != "" {
 		if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
 			return nil, err
 		}
-	}
-	c := tokenClaims{}
-	if err := idt.Claims(&c); err != nil {
-		return nil, err
 	}
 	if _, ok := c["email"]; !ok && o.provider.UserInfoEndpoint() != "" {
 		if err := o.addUserInfo(ctx, tok, idt.Subject, c); err != nil {

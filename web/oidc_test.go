@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/ledger"
@@ -338,5 +339,30 @@ func TestOIDCStatusOnTheAdminPages(t *testing.T) {
 				t.Fatalf("%s does not say %q", path, want)
 			}
 		}
+	}
+}
+
+// TestOIDCPendingSessionIsShortLived: a browser that starts a sign-in and
+// never finishes it holds a session of minutes; signing in gives it the
+// session's whole life.
+func TestOIDCPendingSessionIsShortLived(t *testing.T) {
+	s := newSSOSite(t, web.SingleSignOnConfig{}, false)
+	b := s.browser()
+	expiry := func(res *http.Response) time.Duration {
+		for _, c := range res.Cookies() {
+			if c.Name == web.SessionCookie {
+				return time.Until(c.Expires)
+			}
+		}
+		t.Fatal("no session cookie")
+		return 0
+	}
+	res, _ := b.get("/login/oidc")
+	if d := expiry(res); d <= 0 || d > 11*time.Minute {
+		t.Fatalf("the session of a sign-in under way lasts %s", d)
+	}
+	res, _ = b.get(s.atProvider(res.Header.Get("Location"), "member"))
+	if d := expiry(res); d < 13*24*time.Hour {
+		t.Fatalf("the session once signed in lasts %s", d)
 	}
 }

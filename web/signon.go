@@ -45,6 +45,11 @@ func (s *Server) startSignOn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), pendingKey, string(b))
+	if s.sessions.GetInt64(r.Context(), sessionKey) == 0 {
+		// Nobody is signed in here: the session holds only this sign-in,
+		// and lasts no longer (signing in renews it for its whole life).
+		s.sessions.SetDeadline(r.Context(), time.Now().Add(pendingFor))
+	}
 	http.Redirect(w, r, s.cfg.SingleSignOn.authURL(p), http.StatusSeeOther)
 	return nil
 }
