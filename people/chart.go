@@ -255,28 +255,38 @@ func readGroups(problems *ChartError, line int, field string) []ChartGroup {
 				continue
 			}
 		}
-		ok := true
-		for _, name := range splitEscaped(parts[0], '/') {
-			ng := NewGroup{Name: unescape(name)}
-			if err := ng.Validate(); err != nil {
-				e, _ := wayfare.AsError(err)
-				problems.add(line, "groups", "%q: a group's name %s", unescape(parts[0]), e.Message)
-				ok = false
-				break
-			}
-			g.Path = append(g.Path, ng.Name)
+		path, err := ParseGroupPath(parts[0])
+		if err != nil {
+			e, _ := wayfare.AsError(err)
+			problems.add(line, "groups", "%q: a group's name %s", unescape(parts[0]), e.Message)
+			continue
 		}
+		g.Path = path
 		key := strings.Join(g.Path, "\x00")
-		if ok && seen[key] {
+		if seen[key] {
 			problems.add(line, "groups", "%q is named twice", unescape(parts[0]))
-			ok = false
+			continue
 		}
-		if ok {
-			seen[key] = true
-			out = append(out, g)
-		}
+		seen[key] = true
+		out = append(out, g)
 	}
 	return out
+}
+
+// ParseGroupPath reads one group path as a chart writes it: the names of
+// nested groups from the top, joined by "/", with a "\" before a "/",
+// ";", ":" or "\" that is part of a name. Each name is checked as a new
+// group's would be (EINVALID).
+func ParseGroupPath(s string) ([]string, error) {
+	var path []string
+	for _, name := range splitEscaped(s, '/') {
+		ng := NewGroup{Name: unescape(name)}
+		if err := ng.Validate(); err != nil {
+			return nil, err
+		}
+		path = append(path, ng.Name)
+	}
+	return path, nil
 }
 
 // splitEscaped splits s at each sep that no "\" stands before, keeping

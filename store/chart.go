@@ -189,12 +189,16 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 		return res, err
 	}
 	roles := map[[2]wayfare.ID]people.Role{}
-	mrows, err := tx.query(`SELECT group_id, person_id, role FROM memberships`)
+	mrows, err := tx.query(`SELECT group_id, person_id, role, from_provider FROM memberships`)
 	if err := scanEach(mrows, err, func(rows *sql.Rows) error {
 		var g, p wayfare.ID
 		var role people.Role
-		if err := rows.Scan(&g, &p, &role); err != nil {
+		var fromProvider bool
+		if err := rows.Scan(&g, &p, &role, &fromProvider); err != nil {
 			return err
+		}
+		if fromProvider {
+			role = "" // the chart sets it again, and the membership is no longer the provider's
 		}
 		roles[[2]wayfare.ID{g, p}] = role
 		return nil

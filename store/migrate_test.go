@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,5 +68,26 @@ func TestOpenRoundsLeftBeforeAreEnded(t *testing.T) {
 		if p == decided && (r.DecisionID == nil || *r.DecisionID != d.ID) {
 			t.Errorf("the round ended by the decision is linked to it: %v", r.DecisionID)
 		}
+	}
+}
+
+// TestMigrationNumbersAreUnique: two migrations with one number would
+// leave the second unapplied, silently.
+func TestMigrationNumbersAreUnique(t *testing.T) {
+	names, err := migrationNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]string{}
+	for _, name := range names {
+		base := name[strings.LastIndex(name, "/")+1:]
+		v, err := migrationVersion(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other, ok := seen[v]; ok {
+			t.Errorf("migrations %s and %s have the same number", other, base)
+		}
+		seen[v] = base
 	}
 }

@@ -307,7 +307,7 @@ func (tx *Tx) setRole(groupID, personID wayfare.ID, role people.Role) (*people.M
 		return nil, err
 	}
 	if _, err := tx.exec(`INSERT INTO memberships (group_id, person_id, role) VALUES (?, ?, ?)
-		ON CONFLICT (group_id, person_id) DO UPDATE SET role = excluded.role`, groupID, personID, string(role)); err != nil {
+		ON CONFLICT (group_id, person_id) DO UPDATE SET role = excluded.role, from_provider = 0`, groupID, personID, string(role)); err != nil {
 		return nil, err
 	}
 	tx.rolesChanged = true

@@ -34,6 +34,9 @@ type Tx struct {
 	// narrow says the request changed only the tickets of the pitches it
 	// touched: no list of pitches or journeys reads differently.
 	narrow bool
+	// via names the door a change of the system's came through when it
+	// is not the command line (ViaSignOn); its acts carry it.
+	via string
 }
 
 // touch records that the request changes how these pitches read.
@@ -119,6 +122,9 @@ func (tx *Tx) actBy(personID wayfare.ID, verb, subjectKind string, subjectID, gr
 	f, ok := ledger.FunctionOf(verb)
 	if !ok {
 		return fmt.Errorf("store: unknown verb %q", verb)
+	}
+	if tx.via != "" {
+		payload = withVia(payload, tx.via)
 	}
 	var raw json.RawMessage
 	if payload != nil {

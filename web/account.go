@@ -11,20 +11,29 @@ import (
 // signed in at (see people.Person.SessionEpoch).
 const epochKey = "epoch"
 
-type accountView struct{ base }
+type accountView struct {
+	base
+	// Passwords says whether people sign in with a password here.
+	Passwords bool
+}
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "account", &accountView{base: base{Title: "Your account"}})
+	s.render(w, r, http.StatusOK, "account", &accountView{base: base{Title: "Your account"}, Passwords: !s.cfg.NoPasswordSignIn})
 	return nil
 }
 
 // changePassword changes the reader's password after checking the one
 // they have: failed checks are limited as sign-ins are. The session goes
 // on under a new token; every other session of theirs is over.
+// With password sign-in off there is no password to change.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.NoPasswordSignIn {
+		return wayfare.Forbidden("password-sign-in-off", "Signing in with a password is turned off here: there is no password to change.")
+	}
 	me := s.me(r)
 	refuse := func(status int, field, msg string) error {
-		v := &accountView{base: base{Title: "Your account", Problem: &wayfare.Error{Code: wayfare.EINVALID, Field: field, Message: msg}}}
+		v := &accountView{base: base{Title: "Your account", Problem: &wayfare.Error{Code: wayfare.EINVALID, Field: field, Message: msg}},
+			Passwords: true}
 		s.render(w, r, status, "account", v)
 		return nil
 	}

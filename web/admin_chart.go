@@ -97,7 +97,7 @@ func chartText(r *http.Request) (string, error) {
 type adminSettingsView struct {
 	base
 	Policy influence.Policy
-	SSO    string
+	SignIn signInStatus
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
@@ -106,7 +106,7 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "admin_settings", &adminSettingsView{base: base{Title: "Settings · Administration"},
-		Policy: p, SSO: s.cfg.SingleSignOn})
+		Policy: p, SignIn: s.signInStatus()})
 	return nil
 }
 

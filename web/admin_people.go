@@ -14,14 +14,14 @@ type adminView struct {
 	People, Active, Admins int
 	Left                   int        // deactivated
 	Leaderless             []groupRow // groups whose managers have all left
-	SSO                    string
+	SignIn                 signInStatus
 }
 
 // adminHome gives the organization at a glance and flags what needs an
 // admin: groups whose managers have left.
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	v := &adminView{base: base{Title: "Administration"}, SSO: s.cfg.SingleSignOn}
+	v := &adminView{base: base{Title: "Administration"}, SignIn: s.signInStatus()}
 	f := people.PersonFilter{Page: wayfare.Page{Limit: wayfare.MaxLimit}}
 	for {
 		page, err := s.svc.People(ctx, f)

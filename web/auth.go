@@ -87,19 +87,38 @@ type loginView struct {
 	base
 	Email string
 	Next  string
+	// Provider names the single sign-on provider ("" for none).
+	Provider string
+	// Passwords says whether people may sign in with a password.
+	Passwords bool
+}
+
+// newLoginView is the sign-in page, to come back to next after.
+func (s *Server) newLoginView(next, email string) *loginView {
+	v := &loginView{base: base{Title: "Sign in"}, Email: email, Next: safeNext(next), Passwords: !s.cfg.NoPasswordSignIn}
+	if s.cfg.SingleSignOn != nil {
+		v.Provider = s.cfg.SingleSignOn.Name()
+	}
+	return v
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "login", &loginView{base: base{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "login", s.newLoginView(r.URL.Query().Get("next"), ""))
 	return nil
 }
 
 // login signs a person in. The try is counted against the limits before
 // the password is checked, and an unknown address costs the same check as
 // a known one; the answer never tells which part was wrong.
+// With password sign-in off, every try is refused before anything else.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
-	v := &loginView{base: base{Title: "Sign in"}, Email: email, Next: safeNext(r.PostFormValue("next"))}
+	v := s.newLoginView(r.PostFormValue("next"), email)
+	if s.cfg.NoPasswordSignIn {
+		v.Problem = &wayfare.Error{Code: wayfare.EFORBIDDEN, Message: "Signing in with a password is turned off here: sign in with " + v.Provider + "."}
+		s.render(w, r, http.StatusForbidden, "login", v)
+		return nil
+	}
 	addr := s.cfg.TrustedProxies.ClientAddr(r)
 	account, pair, client := accountKey(email), pairKey(email, addr), addressKey(addr)
 	if d := s.limiter.reserve(account, pair, client); d > 0 {
@@ -127,16 +146,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.limiter.release(account, client)
 	s.limiter.forget(pair)
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	if err := s.startSession(r.Context(), actor.PersonID); err != nil {
 		return err
 	}
-	me, _, err := s.signedInPerson(r.Context(), actor.PersonID)
+	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	return nil
+}
+
+// startSession signs the browser in as the person, however they proved
+// who they are: a new session token (so that a token set before signing
+// in is worth nothing after), and in the session the person and the
+// session epoch they signed in at.
+func (s *Server) startSession(ctx context.Context, id wayfare.ID) error {
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	me, _, err := s.signedInPerson(ctx, id)
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionKey, int64(actor.PersonID))
-	s.sessions.Put(r.Context(), epochKey, int64(me.SessionEpoch))
-	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	s.sessions.Put(ctx, sessionKey, int64(id))
+	s.sessions.Put(ctx, epochKey, int64(me.SessionEpoch))
 	return nil
 }
 

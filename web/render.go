@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -57,6 +58,7 @@ func parseTemplates(a *assets) (*templates, error) {
 		},
 		"slot": func(id wayfare.ID) template.HTML { return template.HTML(slotMark + id.String() + "-->") },
 		"verb": func(v string) string { return strings.NewReplacer(".", " ", "_", " ").Replace(v) },
+		"via":  actVia,
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -254,4 +256,16 @@ func subjectPath(a *wayfare.Act) string {
 		return "/sessions/" + a.SubjectID.String()
 	}
 	return ""
+}
+
+// actVia returns the door an act of the system came through, as its
+// payload names it ("single sign-on"), or "" for the command line.
+func actVia(a *wayfare.Act) string {
+	var p struct {
+		Via string `json:"via"`
+	}
+	if len(a.Payload) > 0 && json.Unmarshal(a.Payload, &p) != nil {
+		return ""
+	}
+	return p.Via
 }

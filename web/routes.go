@@ -12,6 +12,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /login", s.public(s.loginPage))
 	s.mux.Handle("POST /login", s.public(s.login))
 	s.mux.Handle("POST /logout", s.public(s.logout))
+	if s.cfg.SingleSignOn != nil {
+		s.mux.Handle("GET /login/oidc", s.public(s.startSignOn))
+		s.mux.Handle("GET "+callbackPath, s.public(s.finishSignOn))
+	}
 
 	s.mux.Handle("GET /{$}", s.private(s.home))
 	s.mux.Handle("GET /account", s.private(s.account))

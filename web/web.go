@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -53,6 +54,7 @@ type Services interface {
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions
+	people.SignOnService
 
 	// The versions the pages keep their rendered parts by (see store.DB):
 	// each moves after a commit that changes what it covers.
@@ -80,9 +82,12 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client that sign-in limits count by.
 	TrustedProxies edge.Proxies
-	// SingleSignOn says, for the admin pages, how people sign in with
-	// single sign-on ("" when it is not configured).
-	SingleSignOn string
+	// SingleSignOn signs people in through an OpenID provider (nil for
+	// none): the sign-in page offers it.
+	SingleSignOn *SingleSignOn
+	// NoPasswordSignIn turns signing in with a password off; it needs
+	// SingleSignOn.
+	NoPasswordSignIn bool
 }
 
 // Server serves the pages.
@@ -103,6 +108,9 @@ type Server struct {
 func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.NoPasswordSignIn && cfg.SingleSignOn == nil {
+		return nil, errors.New("web: password sign-in is off and there is no single sign-on: nobody could sign in")
 	}
 	if cfg.Heartbeat == 0 {
 		cfg.Heartbeat = 25 * time.Second

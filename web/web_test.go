@@ -44,17 +44,26 @@ func newSite(t *testing.T) *site {
 // newSiteWith is newSite with the pages configured by cfg.
 func newSiteWith(t *testing.T, cfg web.Config) *site {
 	t.Helper()
+	return newSiteFor(t, func(string) web.Config { return cfg })
+}
+
+// newSiteFor is newSite with the pages configured by what configure
+// returns for the site's URL.
+func newSiteFor(t *testing.T, configure func(baseURL string) web.Config) *site {
+	t.Helper()
 	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(t.TempDir(), "w.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	pages, err := web.New(db, slog.New(slog.NewTextHandler(testLog{t}, nil)), cfg)
+	srv := httptest.NewUnstartedServer(nil)
+	pages, err := web.New(db, slog.New(slog.NewTextHandler(testLog{t}, nil)), configure("http://"+srv.Listener.Addr().String()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, pages: pages, ids: map[string]wayfare.ID{}}
-	s.srv = httptest.NewServer(pages.Handler())
+	s := &site{t: t, db: db, pages: pages, ids: map[string]wayfare.ID{}, srv: srv}
+	srv.Config.Handler = pages.Handler()
+	srv.Start()
 	t.Cleanup(s.srv.Close)
 	sys := wayfare.WithActor(context.Background(), wayfare.Actor{System: true})
 	hash, err := people.HashPassword(password)

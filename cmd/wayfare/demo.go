@@ -29,6 +29,9 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
+	if err := o.signIn.prepare(ctx); err != nil {
+		return err
+	}
 	lock, err := hold(*data)
 	if err != nil {
 		return err

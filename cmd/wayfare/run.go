@@ -42,9 +42,22 @@ Server flags (serve and demo):
   --metrics-addr A         serve /metrics only on this address of its own
   --metrics-token T        require Authorization: Bearer T for /metrics
   (with neither metrics flag, /metrics is not served)
+  --base-url URL           the URL people reach this server at
+  --oidc-issuer URL        sign in with this OpenID provider (https); needs
+                           --oidc-client-id, --oidc-client-secret and --base-url
+  --oidc-client-id ID      this server's client id at the provider
+  --oidc-client-secret S   and its secret
+  --oidc-name NAME         the button says "Sign in with NAME" (default: the issuer's host)
+  --oidc-create-people     add someone the organization lacks at their first sign-in
+  --oidc-groups-claim C    the claim that lists group paths: members of those that exist
+  --oidc-admin-claim C     the claim that makes people admins: C (true) or C=value
+  --password-sign-in=false single sign-on only (needs --oidc-issuer)
 
 Flags may also come from the environment: WAYFARE_DATA, WAYFARE_ADDR,
-WAYFARE_TRUSTED_PROXIES, WAYFARE_METRICS_ADDR, WAYFARE_METRICS_TOKEN;
+WAYFARE_TRUSTED_PROXIES, WAYFARE_METRICS_ADDR, WAYFARE_METRICS_TOKEN,
+WAYFARE_BASE_URL, WAYFARE_OIDC_ISSUER, WAYFARE_OIDC_CLIENT_ID,
+WAYFARE_OIDC_CLIENT_SECRET, WAYFARE_OIDC_NAME, WAYFARE_OIDC_CREATE_PEOPLE,
+WAYFARE_OIDC_GROUPS_CLAIM, WAYFARE_OIDC_ADMIN_CLAIM, WAYFARE_PASSWORD_SIGN_IN;
 WAYFARE_SECURE_COOKIES=1 behind TLS.
 `
 

@@ -24,6 +24,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
+	if err := o.signIn.prepare(ctx); err != nil {
+		return err
+	}
 	if err := requireData(*data); err != nil {
 		return err
 	}
@@ -51,6 +54,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // serveOptions are the flags of the verbs that serve.
 type serveOptions struct {
 	addr, trustedProxies, metricsAddr, metricsToken *string
+	signIn                                          *signInOptions
 }
 
 // serveFlags binds the flags of the verbs that serve, each also read from
@@ -64,6 +68,7 @@ func (e *env) serveFlags(fs *flag.FlagSet) *serveOptions {
 			"serve /metrics only on this `address` of its own (env WAYFARE_METRICS_ADDR)"),
 		metricsToken: fs.String("metrics-token", e.getenv("WAYFARE_METRICS_TOKEN"),
 			"require Authorization: Bearer `token` for /metrics (env WAYFARE_METRICS_TOKEN)"),
+		signIn: e.signInFlags(fs),
 	}
 }
 
@@ -77,7 +82,7 @@ func (e *env) handler(db *store.DB, o *serveOptions) (main, metrics http.Handler
 	}
 	secure := e.getenv("WAYFARE_SECURE_COOKIES") == "1"
 	apiServer := api.New(db, e.log, Version)
-	pages, err := web.New(db, e.log, web.Config{SecureCookies: secure, TrustedProxies: proxies})
+	pages, err := web.New(db, e.log, o.signIn.config(web.Config{SecureCookies: secure, TrustedProxies: proxies}))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,7 +1,8 @@
 // Package browsertest drives the real wayfare binary with headless Chromium:
 // the whole story of a pitch, several people in their own browser sessions
 // at once, live updates between their tabs, a keyboard-only pass, axe-core
-// accessibility checks and screenshots of every page type.
+// accessibility checks and screenshots of every page type; and single
+// sign-on through a real OpenID provider that runs inside the test.
 //
 // The package holds tests only. They need Chromium (/usr/bin/chromium or
 // $WAYFARE_CHROMIUM) and axe-core installed with npm into

@@ -91,9 +91,9 @@ type suite struct {
 	journeyID  string
 }
 
-// newSuite builds and starts the binary on a fresh demo organization and
-// starts Chromium.
-func newSuite(t *testing.T) *suite {
+// newSuite builds and starts the binary on a fresh demo organization, with
+// more flags when given, and starts Chromium.
+func newSuite(t *testing.T, flags ...string) *suite {
 	exe := chromium()
 	if _, err := os.Stat(exe); exe == "" || err != nil {
 		unavailable(t, "Chromium not found %q (install the chromium package or set WAYFARE_CHROMIUM)", exe)
@@ -101,7 +101,7 @@ func newSuite(t *testing.T) *suite {
 	s := &suite{t: t, byEmail: map[string]person{}, tabs: map[string]*tab{}}
 	trackSources(t)
 	start := time.Now()
-	s.base, s.admin = startServer(t)
+	s.base, s.admin = startServer(t, flags...)
 	t.Logf("server up at %s in %s", s.base, time.Since(start).Round(time.Millisecond))
 	s.loadPeople(t)
 	start = time.Now()
@@ -155,8 +155,9 @@ func repoRoot(t *testing.T) string {
 }
 
 // startServer builds cmd/wayfare and runs "wayfare demo" on port 0 in a
-// temporary data directory; it returns the URL and the admin's token.
-func startServer(t *testing.T) (string, string) {
+// temporary data directory, with more flags when given (a later --addr
+// wins); it returns the URL and the admin's token.
+func startServer(t *testing.T, flags ...string) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "wayfare")
@@ -168,7 +169,7 @@ func startServer(t *testing.T) (string, string) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "demo", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"))
+	cmd := exec.Command(bin, append([]string{"demo", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data")}, flags...)...)
 	for _, kv := range os.Environ() { // the server's settings come from the flags alone
 		if !strings.HasPrefix(kv, "WAYFARE_") {
 			cmd.Env = append(cmd.Env, kv)
