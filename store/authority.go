@@ -74,13 +74,17 @@ func newSignal() *chan struct{} {
 // to check that its session or token still holds.
 func (db *DB) AuthorityChanged() <-chan struct{} { return *db.authCh.Load() }
 
+// sessionsPurgeEvery is how often the sign-in sessions past their expiry
+// are deleted (an unfinished sign-in expires within minutes).
+const sessionsPurgeEvery = 10 * time.Minute
+
 // watchAuthority looks for changes of authority made by other processes,
-// and writes the tokens' last uses.
+// writes the tokens' last uses, and deletes expired sessions now and then.
 func (db *DB) watchAuthority(every time.Duration) {
 	defer db.done.Done()
 	t := time.NewTicker(every)
 	defer t.Stop()
-	uses := time.Now()
+	uses, purged := time.Now(), time.Now()
 	for {
 		select {
 		case <-db.closing:
@@ -97,6 +101,12 @@ func (db *DB) watchAuthority(every time.Duration) {
 			uses = time.Now()
 			if err := db.flushTokenUses(context.Background()); err != nil {
 				db.log.Warn("token uses", "err", err)
+			}
+		}
+		if time.Since(purged) >= sessionsPurgeEvery {
+			purged = time.Now()
+			if err := db.Sessions().Purge(context.Background()); err != nil {
+				db.log.Warn("expired sessions", "err", err)
 			}
 		}
 	}
