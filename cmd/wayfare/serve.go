@@ -78,7 +78,7 @@ func (e *env) handler(db *store.DB, o *serveOptions) (main, metrics http.Handler
 	}
 	secure := e.getenv("WAYFARE_SECURE_COOKIES") == "1"
 	apiServer := api.New(db, e.log, Version)
-	pages, err := web.New(db, e.log, web.Config{SecureCookies: secure, TrustedProxies: proxies})
+	pages, err := web.New(db, e.log, web.Config{SecureCookies: secure, TrustedProxies: proxies, SCIMPath: scim.Prefix})
 	if err != nil {
 		return nil, nil, err
 	}
