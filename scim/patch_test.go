@@ -43,6 +43,8 @@ func TestPatchUser(t *testing.T) {
 			want: people.DirectoryPersonInput{Email: "ada@example.test", Name: "Ada Obi", Title: "CTO", GivenName: "Ada", FamilyName: "Obi", ExternalID: "00u1"}, manager: &manager},
 		{name: "the manager as an object in the extension", body: `{"Operations":[{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"7"}}}}]}`,
 			want: people.DirectoryPersonInput{Email: "ada@example.test", Name: "Ada Obi", Title: "CTO", GivenName: "Ada", FamilyName: "Obi", ExternalID: "00u1"}, manager: &manager},
+		{name: "the manager's value by its path", body: `{"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value","value":"7"}]}`,
+			want: people.DirectoryPersonInput{Email: "ada@example.test", Name: "Ada Obi", Title: "CTO", GivenName: "Ada", FamilyName: "Obi", ExternalID: "00u1"}, manager: &manager},
 		{name: "remove empties", body: `{"Operations":[{"op":"remove","path":"title"},{"op":"remove","path":"externalId"},
 			{"op":"Remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"}]}`,
 			want: people.DirectoryPersonInput{Email: "ada@example.test", Name: "Ada Obi", GivenName: "Ada", FamilyName: "Obi"}, manager: new("")},

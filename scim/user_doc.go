@@ -93,8 +93,9 @@ func (u *userDoc) set(path string, v json.RawMessage) error {
 	case "externalid":
 		field = &u.externalID
 	case "enterprise:manager.value":
-		field = new("")
-		u.manager = field
+		id, err := stringValue(path, v)
+		u.manager = &id
+		return err
 	default:
 		return nil
 	}
