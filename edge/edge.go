@@ -96,3 +96,14 @@ func forwarded(r *http.Request) []string {
 	}
 	return hops
 }
+
+// Origin returns the scheme and host a client reached the server at, as
+// in "https://wayfare.example.org": https when the connection is TLS or
+// tls says the server is reached over TLS (behind a proxy that ends it).
+func Origin(r *http.Request, tls bool) string {
+	scheme := "http"
+	if tls || r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

@@ -67,3 +67,13 @@ func TestHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestOrigin(t *testing.T) {
+	r := httptest.NewRequest("GET", "http://wayfare.example.test:8080/admin", nil)
+	if got := Origin(r, false); got != "http://wayfare.example.test:8080" {
+		t.Errorf("plain: %q", got)
+	}
+	if got := Origin(r, true); got != "https://wayfare.example.test:8080" {
+		t.Errorf("behind TLS: %q", got)
+	}
+}

@@ -53,9 +53,19 @@ func (tx *Tx) activeAdmins() (int, error) {
 }
 
 func (tx *Tx) updatePerson(id wayfare.ID, u people.PersonUpdate) error {
+	changed, err := tx.changePerson(id, u)
+	if err != nil || len(changed) == 0 {
+		return err
+	}
+	return tx.act(ledger.PersonUpdated, "person", id, 0, map[string]any{"changed": changed})
+}
+
+// changePerson writes the fields of an update that differ and returns
+// their names; the caller records the act.
+func (tx *Tx) changePerson(id wayfare.ID, u people.PersonUpdate) ([]string, error) {
 	p, err := tx.personForUpdate(id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var changed []string
 	if u.Name != nil && *u.Name != p.Name {
@@ -67,42 +77,42 @@ func (tx *Tx) updatePerson(id wayfare.ID, u people.PersonUpdate) error {
 	if u.Email != nil && *u.Email != p.Email {
 		var taken bool
 		if err := tx.row(`SELECT EXISTS (SELECT 1 FROM people WHERE email = ? AND id <> ?)`, *u.Email, id).Scan(&taken); err != nil {
-			return err
+			return nil, err
 		}
 		if taken {
-			return &wayfare.Error{Code: wayfare.ECONFLICT, Field: "email", Message: "is taken by another person"}
+			return nil, &wayfare.Error{Code: wayfare.ECONFLICT, Field: "email", Message: "is taken by another person"}
 		}
 		p.Email, changed = *u.Email, append(changed, "email")
 	}
 	if u.Admin != nil && *u.Admin != p.Admin {
 		n, err := tx.activeAdmins()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := people.CanChangeAdmin(p, n, !*u.Admin); err != nil {
-			return err
+			return nil, err
 		}
 		p.Admin, changed = *u.Admin, append(changed, "admin")
 	}
 	manager := p.ManagerID
 	if u.ManagerID.Set && !sameID(u.ManagerID.ID, p.ManagerID) {
 		if err := tx.checkManager(id, u.ManagerID.ID); err != nil {
-			return err
+			return nil, err
 		}
 		manager, changed = u.ManagerID.ID, append(changed, "manager")
 	}
 	if len(changed) == 0 {
-		return nil
+		return nil, nil
 	}
 	if _, err := tx.exec(`UPDATE people SET name = ?, title = ?, email = ?, admin = ?, manager_id = ? WHERE id = ?`,
 		p.Name, p.Title, p.Email, p.Admin, nullID(manager), id); err != nil {
-		return err
+		return nil, err
 	}
 	if err := tx.relevel(); err != nil {
-		return err
+		return nil, err
 	}
 	tx.rolesChanged = true
-	return tx.act(ledger.PersonUpdated, "person", id, 0, map[string]any{"changed": changed})
+	return changed, nil
 }
 
 func sameID(a, b *wayfare.ID) bool {
@@ -306,19 +316,25 @@ func (db *DB) RemoveMember(ctx context.Context, groupID, personID wayfare.ID) er
 		if err := tx.mayConfigureGroup(groupID); err != nil {
 			return err
 		}
-		var role people.Role
-		err := tx.row(`SELECT role FROM memberships WHERE group_id = ? AND person_id = ?`, groupID, personID).Scan(&role)
-		if errors.Is(err, sql.ErrNoRows) {
-			return wayfare.NotFound("membership")
-		} else if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`DELETE FROM memberships WHERE group_id = ? AND person_id = ?`, groupID, personID); err != nil {
-			return err
-		}
-		tx.rolesChanged = true
-		return tx.act(ledger.MemberRemoved, "person", personID, groupID, map[string]any{"role": role})
+		return tx.removeMember(groupID, personID)
 	})
+}
+
+// removeMember takes a person out of a group and records it (ENOTFOUND
+// when they are not in it); the caller has checked who may.
+func (tx *Tx) removeMember(groupID, personID wayfare.ID) error {
+	var role people.Role
+	err := tx.row(`SELECT role FROM memberships WHERE group_id = ? AND person_id = ?`, groupID, personID).Scan(&role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return wayfare.NotFound("membership")
+	} else if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`DELETE FROM memberships WHERE group_id = ? AND person_id = ?`, groupID, personID); err != nil {
+		return err
+	}
+	tx.rolesChanged = true
+	return tx.act(ledger.MemberRemoved, "person", personID, groupID, map[string]any{"role": role})
 }
 
 // mayConfigureGroup lets admins, the command line and the group's

@@ -210,11 +210,13 @@ func (tx *Tx) createGroup(in people.NewGroup) (*people.Group, error) {
 	return g, tx.act(ledger.GroupCreated, "group", id, id, map[string]any{"name": in.Name})
 }
 
-func scanGroup(s interface{ Scan(...any) error }) (*people.Group, error) {
+// scanGroup scans a group's id, name, parent_id and created_at, and then
+// any more columns into more.
+func scanGroup(s interface{ Scan(...any) error }, more ...any) (*people.Group, error) {
 	var g people.Group
 	var parent sql.NullInt64
 	var created int64
-	if err := s.Scan(&g.ID, &g.Name, &parent, &created); err != nil {
+	if err := s.Scan(append([]any{&g.ID, &g.Name, &parent, &created}, more...)...); err != nil {
 		return nil, err
 	}
 	g.ParentID = idPtr(parent)

@@ -59,6 +59,26 @@ func (db *DB) CreateToken(ctx context.Context, personID wayfare.ID, in people.Ne
 	return db.createToken(ctx, personID, apiToken, in)
 }
 
+// CreateSCIMToken issues a provisioning token for an active admin; see
+// people.DirectoryService. An admin makes their own; the command line
+// (System) makes one for any admin.
+func (db *DB) CreateSCIMToken(ctx context.Context, ownerID wayfare.ID, in people.NewToken) (*people.Token, error) {
+	a := wayfare.ActorFrom(ctx)
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	if ownerID == 0 {
+		ownerID = a.PersonID
+	}
+	if !a.System && a.PersonID != ownerID {
+		return nil, wayfare.Forbidden("own-tokens", "an admin makes provisioning tokens of their own only")
+	}
+	if err := in.Validate(db.now()); err != nil {
+		return nil, err
+	}
+	return db.createToken(ctx, ownerID, scimToken, in)
+}
+
 func (db *DB) createToken(ctx context.Context, personID wayfare.ID, kind tokenKind, in people.NewToken) (*people.Token, error) {
 	secret, hash, err := newSecret(tokenPrefix)
 	if err != nil {
@@ -67,7 +87,8 @@ func (db *DB) createToken(ctx context.Context, personID wayfare.ID, kind tokenKi
 	t := &people.Token{PersonID: personID, Name: in.Name, Token: secret, ExpiresAt: in.ExpiresAt}
 	err = db.update(ctx, func(tx *Tx) error {
 		var status people.Status
-		err := tx.row(`SELECT status FROM people WHERE id = ?`, personID).Scan(&status)
+		var admin bool
+		err := tx.row(`SELECT status, admin FROM people WHERE id = ?`, personID).Scan(&status, &admin)
 		if errors.Is(err, sql.ErrNoRows) {
 			return wayfare.NotFound("person")
 		} else if err != nil {
@@ -75,6 +96,9 @@ func (db *DB) createToken(ctx context.Context, personID wayfare.ID, kind tokenKi
 		}
 		if status != people.Active {
 			return wayfare.Conflict("deactivated", "a deactivated person cannot be given a token")
+		}
+		if kind == scimToken && !admin {
+			return wayfare.Conflict("admin-configures", "a provisioning token acts as its owner, who must be an admin")
 		}
 		t.CreatedAt = tx.now
 		if t.ID, err = tx.insert(`INSERT INTO api_tokens (hash, person_id, kind, name, created_at, expires_at)
@@ -106,9 +130,24 @@ func (db *DB) Tokens(ctx context.Context, f people.TokenFilter) ([]*people.Token
 			return nil, wayfare.Forbidden("own-tokens", "only an admin may see another person's tokens")
 		}
 	}
-	q, args := `SELECT id, person_id, name, created_at, expires_at, last_used_at FROM api_tokens WHERE kind = 'api'`, []any{}
-	if !f.All {
-		q, args = q+` AND person_id = ?`, append(args, f.PersonID)
+	return db.listTokens(ctx, apiToken, f.PersonID, f.All)
+}
+
+// SCIMTokens lists every provisioning token, newest first; see
+// people.DirectoryService.
+func (db *DB) SCIMTokens(ctx context.Context) ([]*people.Token, error) {
+	if err := requireAdmin(wayfare.ActorFrom(ctx)); err != nil {
+		return nil, err
+	}
+	return db.listTokens(ctx, scimToken, 0, true)
+}
+
+// listTokens lists the tokens of a kind, newest first: a person's, or
+// everyone's.
+func (db *DB) listTokens(ctx context.Context, kind tokenKind, personID wayfare.ID, everyone bool) ([]*people.Token, error) {
+	q, args := `SELECT id, person_id, name, created_at, expires_at, last_used_at FROM api_tokens WHERE kind = ?`, []any{string(kind)}
+	if !everyone {
+		q, args = q+` AND person_id = ?`, append(args, personID)
 	}
 	rows, err := db.readQuery(ctx, q+` ORDER BY id DESC`, args...)
 	out := []*people.Token{}
@@ -177,6 +216,20 @@ func (db *DB) Authenticate(ctx context.Context, token string) (wayfare.Actor, er
 		return wayfare.Actor{}, err
 	}
 	if e.kind != apiToken {
+		return wayfare.Actor{}, errBadToken
+	}
+	return e.actor, nil
+}
+
+// AuthenticateSCIM returns the actor a provisioning token stands for: its
+// owner, while they are an active admin (EUNAUTHORIZED otherwise). Like
+// Authenticate, it reads authority afresh after every change of it.
+func (db *DB) AuthenticateSCIM(ctx context.Context, token string) (wayfare.Actor, error) {
+	e, err := db.token(ctx, token)
+	if err != nil {
+		return wayfare.Actor{}, err
+	}
+	if e.kind != scimToken || !e.actor.Admin {
 		return wayfare.Actor{}, errBadToken
 	}
 	return e.actor, nil

@@ -98,15 +98,25 @@ type adminSettingsView struct {
 	base
 	Policy influence.Policy
 	SignIn signInStatus
+	SCIM   scimView
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSettings(w, r, http.StatusOK, &adminSettingsView{SCIM: scimView{Expires: "365d"}})
+}
+
+// renderSettings renders the settings page, with what v holds of a form
+// just sent.
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v *adminSettingsView) error {
 	p, err := s.svc.InfluencePolicy(r.Context())
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "admin_settings", &adminSettingsView{base: base{Title: "Settings · Administration"},
-		Policy: p, SignIn: s.signInStatus()})
+	if err := s.scimSettings(r, &v.SCIM); err != nil {
+		return err
+	}
+	v.base.Title, v.Policy, v.SignIn = "Settings · Administration", p, s.signInStatus()
+	s.render(w, r, status, "admin_settings", v)
 	return nil
 }
 

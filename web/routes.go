@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST "+chartPath, s.admin(s.adminImportChart))
 	s.mux.Handle("GET /admin/settings", s.admin(s.adminSettings))
 	s.mux.Handle("POST /admin/settings", s.admin(s.adminSaveSettings))
+	s.mux.Handle("POST "+scimPath, s.admin(s.adminCreateSCIMToken))
+	s.mux.Handle("POST "+scimPath+"/{id}/revoke", s.admin(s.adminRevokeSCIMToken))
 	s.mux.Handle("GET /events", s.private(s.events))
 
 	s.mux.Handle("GET /pitches/new", s.private(s.newPitch))

@@ -20,6 +20,21 @@ type tokensView struct {
 var tokenLives = map[string]time.Duration{"30d": 30 * 24 * time.Hour, "90d": 90 * 24 * time.Hour,
 	"365d": 365 * 24 * time.Hour, "never": 0}
 
+// newToken reads a token's name and life from a form; a life not among
+// tokenLives is EINVALID.
+func newToken(name, expires string) (people.NewToken, error) {
+	life, ok := tokenLives[expires]
+	if !ok {
+		return people.NewToken{}, wayfare.FieldError("expires", "must be one of the choices")
+	}
+	in := people.NewToken{Name: name}
+	if life > 0 {
+		at := time.Now().Add(life)
+		in.ExpiresAt = &at
+	}
+	return in, nil
+}
+
 // tokens lists the reader's API tokens, with the form that makes one.
 func (s *Server) tokens(w http.ResponseWriter, r *http.Request) error {
 	return s.renderTokens(w, r, http.StatusOK, &tokensView{Expires: "90d"})
@@ -39,17 +54,11 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 // itself: it is never stored, nor put in a redirect or a flash.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	v := &tokensView{Name: r.PostFormValue("name"), Expires: r.PostFormValue("expires")}
-	life, ok := tokenLives[v.Expires]
-	if !ok {
-		v.Problem = wayfare.FieldError("expires", "must be one of the choices")
-		return s.renderTokens(w, r, http.StatusBadRequest, v)
+	in, err := newToken(v.Name, v.Expires)
+	var t *people.Token
+	if err == nil {
+		t, err = s.svc.CreateToken(r.Context(), 0, in)
 	}
-	in := people.NewToken{Name: v.Name}
-	if life > 0 {
-		at := time.Now().Add(life)
-		in.ExpiresAt = &at
-	}
-	t, err := s.svc.CreateToken(r.Context(), 0, in)
 	if e, ok := refused(err); ok {
 		v.Problem = e
 		return s.renderTokens(w, r, http.StatusBadRequest, v)

@@ -51,6 +51,8 @@ type Services interface {
 	ImportChart(ctx context.Context, c *people.Chart, dryRun bool) (people.ChartResult, error)
 	SetInfluencePolicy(ctx context.Context, p influence.Policy) error
 	SetPassword(ctx context.Context, personID wayfare.ID, hash string) error
+	CreateSCIMToken(ctx context.Context, ownerID wayfare.ID, in people.NewToken) (*people.Token, error)
+	SCIMTokens(ctx context.Context) ([]*people.Token, error)
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions
@@ -88,6 +90,9 @@ type Config struct {
 	// NoPasswordSignIn turns signing in with a password off; it needs
 	// SingleSignOn.
 	NoPasswordSignIn bool
+	// SCIMPath is where provisioning (SCIM) is served, for the settings
+	// page ("" when it is not).
+	SCIMPath string
 }
 
 // Server serves the pages.

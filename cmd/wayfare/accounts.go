@@ -11,6 +11,7 @@ import (
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/store"
 )
 
 // token creates, lists and revokes API tokens:
@@ -43,14 +44,9 @@ func (e *env) tokenCreate(ctx context.Context, args []string) error {
 	if *email == "" {
 		return errors.New("--email is required")
 	}
-	in := people.NewToken{Name: *name}
-	if *expires != "" {
-		d, err := parseLife(*expires)
-		if err != nil {
-			return err
-		}
-		at := time.Now().Add(d)
-		in.ExpiresAt = &at
+	in, err := newToken(*name, *expires)
+	if err != nil {
+		return err
 	}
 	db, p, err := e.openFor(ctx, *data, *email)
 	if err != nil {
@@ -63,6 +59,21 @@ func (e *env) tokenCreate(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, t.Token)
 	return nil
+}
+
+// newToken is a token's input from the flags: its name, and how long it
+// lasts ("" for ever).
+func newToken(name, expires string) (people.NewToken, error) {
+	in := people.NewToken{Name: name}
+	if expires != "" {
+		d, err := parseLife(expires)
+		if err != nil {
+			return in, err
+		}
+		at := time.Now().Add(d)
+		in.ExpiresAt = &at
+	}
+	return in, nil
 }
 
 // parseLife reads a token's life: a Go duration, or a number of days
@@ -107,6 +118,12 @@ func (e *env) tokenList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return e.printTokens(ctx, db, tokens)
+}
+
+// printTokens prints tokens as a table, with their owners' e-mail
+// addresses.
+func (e *env) printTokens(ctx context.Context, db *store.DB, tokens []*people.Token) error {
 	emails := map[wayfare.ID]string{}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPERSON\tNAME\tCREATED\tEXPIRES\tLAST USED")

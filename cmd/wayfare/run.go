@@ -24,6 +24,8 @@ Usage:
   wayfare token create --data DIR --email E [--name N] [--expires 90d]
   wayfare token list   --data DIR [--email E]
   wayfare token revoke --data DIR --id ID
+  wayfare scim token create --data DIR [--name N] [--expires 365d] [--email ADMIN]
+  wayfare scim token list   --data DIR   (revoke with wayfare token revoke)
   wayfare person deactivate|reactivate --data DIR --email E
   wayfare password --data DIR --email E   (asks for the password)
   wayfare migrate --data DIR
@@ -89,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.init(ctx, rest)
 	case "token":
 		return e.token(ctx, rest)
+	case "scim":
+		return e.scim(ctx, rest)
 	case "person":
 		return e.person(ctx, rest)
 	case "password":

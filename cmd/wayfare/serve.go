@@ -11,6 +11,7 @@ import (
 
 	"github.com/wayfare-org/wayfare/api"
 	"github.com/wayfare-org/wayfare/edge"
+	"github.com/wayfare-org/wayfare/scim"
 	"github.com/wayfare-org/wayfare/store"
 	"github.com/wayfare-org/wayfare/web"
 )
@@ -72,7 +73,7 @@ func (e *env) serveFlags(fs *flag.FlagSet) *serveOptions {
 	}
 }
 
-// handler puts the API and the pages behind one handler, and returns the
+// handler puts the API, provisioning and the pages behind one handler, and returns the
 // metrics' own handler when they have a listener of their own. Every
 // answer carries the security headers.
 func (e *env) handler(db *store.DB, o *serveOptions) (main, metrics http.Handler, err error) {
@@ -82,12 +83,13 @@ func (e *env) handler(db *store.DB, o *serveOptions) (main, metrics http.Handler
 	}
 	secure := e.getenv("WAYFARE_SECURE_COOKIES") == "1"
 	apiServer := api.New(db, e.log, Version)
-	pages, err := web.New(db, e.log, o.signIn.config(web.Config{SecureCookies: secure, TrustedProxies: proxies}))
+	pages, err := web.New(db, e.log, o.signIn.config(web.Config{SecureCookies: secure, TrustedProxies: proxies, SCIMPath: scim.Prefix}))
 	if err != nil {
 		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiServer)
+	mux.Handle(scim.Prefix+"/", scim.New(db, e.log, scim.Config{TLS: secure}))
 	mux.Handle("GET /healthz", apiServer)
 	mux.Handle("/", pages.Handler())
 	if *o.metricsAddr != "" {

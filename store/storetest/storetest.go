@@ -44,7 +44,9 @@ type Store interface {
 	RoundsAwaiting(ctx context.Context, personID wayfare.ID, limit int) ([]*management.Round, error)
 	TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]int, error)
 	people.AccountService
+	people.DirectoryService
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
+	AuthenticateSCIM(ctx context.Context, token string) (wayfare.Actor, error)
 	Credentials(ctx context.Context, email string) (wayfare.Actor, string, error)
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	Manages(ctx context.Context, personID, groupID wayfare.ID) (bool, error)
@@ -102,6 +104,9 @@ var contract = []struct {
 	{"RoundsEnd", testRoundsEnd},
 	{"ImportChart", testImportChart},
 	{"ImportChartActiveColumn", testChartActiveColumn},
+	{"DirectoryPeople", testDirectoryPeople},
+	{"DirectoryGroups", testDirectoryGroups},
+	{"SCIMTokens", testSCIMTokens},
 }
 
 func system() context.Context {
