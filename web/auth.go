@@ -132,6 +132,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && wayfare.ErrorCode(err) != wayfare.ENOTFOUND {
 		return err
 	}
+	if hash == "" { // no password set (single sign-on, or never given one): the same work
+		known = false
+	}
 	if !known {
 		hash = dummyHash
 	}

@@ -30,21 +30,30 @@ type record struct {
 	last  time.Time // when the last try was counted
 }
 
-// A key is what tries are counted by, and how many failures it may have
-// before its tries are spaced out.
+// A key is what tries are counted by, how many failures it may have
+// before its tries are spaced out, and the longest it makes a try wait
+// (0: the limiter's cap).
 type key struct {
 	id   string
 	free int
+	cap  time.Duration
 }
+
+// accountCap is the longest an account's own count makes a try wait:
+// anyone may fail on anyone's account, from as many addresses as they
+// have, so that count only slows guessing down and never keeps the owner
+// out for long; the counts by address and by account and address do the
+// rest.
+const accountCap = time.Minute
 
 // The keys tries are counted by: an account, an account from one client
 // address (the tightest: a guesser is slowed without locking the owner
 // out elsewhere), a client address across accounts, and a signed-in
 // person's current password.
-func accountKey(email string) key          { return key{"account\x00" + email, 20} }
-func pairKey(email, addr string) key       { return key{"pair\x00" + email + "\x00" + addr, 5} }
-func addressKey(addr string) key           { return key{"address\x00" + addr, 50} }
-func currentPasswordKey(person string) key { return key{"password\x00" + person, 5} }
+func accountKey(email string) key          { return key{"account\x00" + email, 20, accountCap} }
+func pairKey(email, addr string) key       { return key{"pair\x00" + email + "\x00" + addr, 5, 0} }
+func addressKey(addr string) key           { return key{"address\x00" + addr, 50, 0} }
+func currentPasswordKey(person string) key { return key{"password\x00" + person, 5, 0} }
 
 func newLimiter() *limiter {
 	return &limiter{keys: map[[sha256.Size]byte]record{}, max: 100_000, first: time.Second, cap: 10 * time.Minute,
@@ -71,7 +80,11 @@ func (l *limiter) reserve(keys ...key) time.Duration {
 		r.fails++
 		r.last = now
 		if r.fails >= k.free {
-			r.next = now.Add(l.delay(r.fails - k.free))
+			d := l.delay(r.fails - k.free)
+			if k.cap > 0 {
+				d = min(d, k.cap)
+			}
+			r.next = now.Add(d)
 		}
 		l.put(k, r, now)
 	}

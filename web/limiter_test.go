@@ -86,3 +86,27 @@ func TestPasswordChecksWaitForASlot(t *testing.T) {
 		t.Fatalf("with every slot taken: %v %v, want the request's end", ok, err)
 	}
 }
+
+// TestAccountCountNeverLocksOut: however many addresses fail on an
+// account, its own count makes the next try wait a minute at most.
+func TestAccountCountNeverLocksOut(t *testing.T) {
+	clock := time.Unix(1_800_000_000, 0)
+	l := newLimiter()
+	l.now = func() time.Time { return clock }
+	account := accountKey("a@example.test")
+	longest := time.Duration(0)
+	for i := range 200 {
+		addr := fmt.Sprintf("198.51.100.%d", i)
+		if d := l.reserve(account, pairKey("a@example.test", addr), addressKey(addr)); d > 0 {
+			longest = max(longest, d)
+			clock = clock.Add(d)
+		}
+	}
+	if longest == 0 || longest > accountCap {
+		t.Fatalf("the account's longest wait %s, want some wait but at most %s", longest, accountCap)
+	}
+	// The owner, from an address of their own, waits no longer.
+	if d := l.reserve(account, pairKey("a@example.test", "192.0.2.7"), addressKey("192.0.2.7")); d > accountCap {
+		t.Fatalf("the owner waits %s", d)
+	}
+}

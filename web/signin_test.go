@@ -145,10 +145,19 @@ func TestUnknownAddressCostsTheSame(t *testing.T) {
 		t.Fatalf("unknown address: %d after %d checks, want 401 after 2", res.StatusCode, len(hashes))
 	}
 	real, _ := people.HashPassword("anything at all")
-	if params := func(h string) string { return h[:strings.LastIndex(h[:strings.LastIndex(h, "$")], "$")] }; params(hashes[1]) != params(real) {
+	params := func(h string) string { return h[:strings.LastIndex(h[:strings.LastIndex(h, "$")], "$")] }
+	if params(hashes[1]) != params(real) {
 		t.Fatalf("unknown address checked against %q, not a hash made as %q", hashes[1], params(real))
 	}
-	for _, page := range []string{known, unknown} {
+	// Someone who has no password yet costs the same check too.
+	if _, err := s.db.CreatePerson(system(), people.NewPerson{Name: "New", Email: "new@example.test"}); err != nil {
+		t.Fatal(err)
+	}
+	res, none := b.signInForm("new@example.test", password)
+	if res.StatusCode != http.StatusUnauthorized || len(hashes) != 3 || params(hashes[2]) != params(real) {
+		t.Fatalf("a person with no password: %d after %d checks, want 401 after a full check", res.StatusCode, len(hashes))
+	}
+	for _, page := range []string{known, unknown, none} {
 		if !strings.Contains(page, `role="alert"><p>That e-mail address and password do not match.</p>`) ||
 			strings.Contains(page, "aria-invalid") {
 			t.Fatalf("the refusal must be one message for the form, not for a field:\n%s", page)
