@@ -10,6 +10,7 @@ import (
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/people"
 )
 
 var _ management.JourneyService = (*DB)(nil)
@@ -74,12 +75,15 @@ func (db *DB) NameDriver(ctx context.Context, journeyID, personID wayfare.ID) er
 		if err := management.CanDecide(s); err != nil {
 			return err
 		}
-		var ok bool
-		if err := tx.row(`SELECT EXISTS (SELECT 1 FROM people WHERE id = ?)`, personID).Scan(&ok); err != nil {
+		var status people.Status
+		err = tx.row(`SELECT status FROM people WHERE id = ?`, personID).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return wayfare.NotFound("person")
+		} else if err != nil {
 			return err
 		}
-		if !ok {
-			return wayfare.NotFound("person")
+		if status != people.Active {
+			return wayfare.Conflict("deactivated", "this person has left the organization and cannot drive")
 		}
 		res, err := tx.exec(`INSERT INTO journey_drivers (journey_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, journeyID, personID)
 		if err != nil {

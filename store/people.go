@@ -291,7 +291,11 @@ func (db *DB) SetRole(ctx context.Context, groupID, personID wayfare.ID, role pe
 	var m *people.Membership
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
-		m, err = tx.setRole(groupID, personID, role)
+		if m, err = tx.setRole(groupID, personID, role); err == nil && m.Status != people.Active {
+			// The org chart and provisioning may keep a leaver's
+			// memberships; nobody gives a leaver a role.
+			return wayfare.Conflict("deactivated", "%s has left the organization and cannot be given a role", m.Name)
+		}
 		return err
 	})
 	return m, err

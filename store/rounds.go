@@ -63,7 +63,8 @@ func (tx *Tx) fixElectorate(roundID, groupID wayfare.ID) error {
 			SELECT ?, 0
 			UNION ALL
 			SELECT g.id, des.depth + 1 FROM groups g JOIN des ON g.parent_id = des.id WHERE des.depth < 64)
-		SELECT DISTINCT ?, m.person_id FROM memberships m JOIN des ON des.id = m.group_id`, groupID, roundID)
+		SELECT DISTINCT ?, m.person_id FROM memberships m JOIN des ON des.id = m.group_id
+		JOIN people p ON p.id = m.person_id WHERE p.status = 'active'`, groupID, roundID)
 	return err
 }
 

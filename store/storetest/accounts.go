@@ -137,6 +137,14 @@ func testDeactivation(t *testing.T, o *org) {
 			t.Error("a deactivated person among the active")
 		}
 	}
+	// Nobody gives a leaver a role or a journey to drive.
+	if _, err := o.db.SetRole(asAdmin(o.admin), o.sales, o.eng, people.Member); code(err) != wayfare.ECONFLICT {
+		t.Errorf("a role for someone who left: %v", err)
+	}
+	adopted := o.pitch(t, o.vp, o.exec, leadership.Proposal, 1)
+	if err := o.db.NameDriver(as(o.ceo), mustJourney(t, o, adopted.ID).ID, o.eng); code(err) != wayfare.ECONFLICT {
+		t.Errorf("someone who left named driver: %v", err)
+	}
 	// Deactivating twice changes nothing; reactivating lets them sign in
 	// again, with a new session epoch and their old token still ended.
 	if _, err := o.db.SetStatus(asAdmin(o.admin), o.eng, people.Deactivated); err != nil {

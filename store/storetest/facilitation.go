@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -377,6 +378,25 @@ func testRoundElectorateFixed(t *testing.T, o *org) {
 	}
 	if _, _, err := o.db.Respond(as(o.eng), r.ID, vote); err != nil {
 		t.Fatalf("a member of a group below when the round opened answering: %v", err)
+	}
+	// Someone who had left when a round opened is not in its electorate,
+	// even once back.
+	if _, err := o.db.SetStatus(asAdmin(o.admin), o.vp, people.Deactivated); err != nil {
+		t.Fatal(err)
+	}
+	q := o.pitch(t, o.eng, o.exec, leadership.Proposal, 1)
+	later, err := o.db.OpenRound(as(o.ceo), q.ID, management.NewRound{Method: management.VoteRound, ClosesAt: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.db.SetStatus(asAdmin(o.admin), o.vp, people.Active); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := o.db.Respond(as(o.vp), later.ID, vote); code(err) != wayfare.EFORBIDDEN {
+		t.Fatalf("someone who had left when the round opened answering: %v", err)
+	}
+	if rs, err := o.db.RoundsAwaiting(system(), o.vp, 10); err != nil || slices.ContainsFunc(rs, func(x *management.Round) bool { return x.ID == later.ID }) {
+		t.Fatalf("the round waits for someone who had left when it opened: %v", err)
 	}
 }
 
