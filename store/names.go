@@ -11,11 +11,12 @@ import (
 
 // nameColumns says where the display name of each kind of subject lives.
 var nameColumns = map[string]string{
-	"person":  "SELECT id, name FROM people",
-	"group":   "SELECT id, name FROM groups",
-	"pitch":   "SELECT id, title FROM pitches",
-	"journey": "SELECT id, title FROM journeys",
-	"session": "SELECT id, prompt FROM facilitation_sessions",
+	"person":      "SELECT id, name FROM people WHERE",
+	"person-left": "SELECT id, name FROM people WHERE status = 'deactivated' AND",
+	"group":       "SELECT id, name FROM groups WHERE",
+	"pitch":       "SELECT id, title FROM pitches WHERE",
+	"journey":     "SELECT id, title FROM journeys WHERE",
+	"session":     "SELECT id, prompt FROM facilitation_sessions WHERE",
 }
 
 // organizationName names the one subject of kind "organization": its
@@ -25,7 +26,9 @@ const organizationName = "the organization's settings"
 // Names returns the display names of things of one kind (every kind an
 // act may be about: "person", "group", "pitch", "journey", "session"
 // or "organization") by id, in one query: what pages need to show
-// acts and people by name. Unknown ids are left out.
+// acts and people by name. Unknown ids are left out. The kind
+// "person-left" names only the people among ids who have left (are
+// deactivated), for pages to mark them.
 func (db *DB) Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error) {
 	if kind == "organization" {
 		out := map[wayfare.ID]string{}
@@ -56,7 +59,7 @@ func (db *DB) Names(ctx context.Context, kind string, ids []wayfare.ID) (map[way
 			}
 			out[id] = name
 			return nil
-		}, q+` WHERE id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+		}, q+` id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -330,3 +330,32 @@ func (b *browser) postPage(path string, form url.Values) (int, string) {
 	}
 	return res.StatusCode, sb.String()
 }
+
+// TestLeaversMarked: the records of someone who left stay, their name
+// marked as having left wherever a page names them.
+func TestLeaversMarked(t *testing.T) {
+	s := newSite(t)
+	admin := wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: s.ids["admin"], Admin: true})
+	for _, who := range []string{"author", "member"} {
+		if _, err := s.db.SetStatus(admin, s.ids[who], people.Deactivated); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := s.signIn("outsider")
+	const mark = `<span class="chip chip-left">has left</span>`
+	for _, page := range []struct{ path, name string }{
+		{"/pitches/{P}", "Author"}, // the byline
+		{"/journeys/{J}", "Author"},
+		{"/journeys/{J}", "Member"}, // a rider
+		{"/people/{member}", "Member"},
+		{"/acts", "Author"},
+	} {
+		_, body := b.get(s.path(page.path))
+		if !strings.Contains(body, page.name+"</a> "+mark) && !strings.Contains(body, page.name+" "+mark) {
+			t.Errorf("%s does not mark %s as having left", page.path, page.name)
+		}
+	}
+	if _, body := b.get(s.path("/pitches/{P}")); strings.Contains(body, "Manager</a> "+mark) {
+		t.Error("someone active is marked as having left")
+	}
+}

@@ -147,6 +147,7 @@ type actsView struct {
 	base
 	Acts     []*wayfare.Act
 	Names    map[wayfare.ID]string
+	Left     map[wayfare.ID]bool // the people named who have left
 	Subjects subjects
 	Function string
 	Verb     string
@@ -180,6 +181,9 @@ func (s *Server) acts(w http.ResponseWriter, r *http.Request) error {
 		ids = append(ids, a.PersonID)
 	}
 	if err := s.names(r, v.Names, ids); err != nil {
+		return err
+	}
+	if v.Left, err = s.leftOf(r.Context(), ids); err != nil {
 		return err
 	}
 	if v.Subjects, err = s.subjects(r, acts); err != nil {

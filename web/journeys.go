@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/wayfare-org/wayfare"
@@ -19,7 +20,8 @@ type journeyView struct {
 	MayName  bool
 	Rides    bool
 	MyDoubt  *management.Doubt
-	Progress int // the latest check-in's progress
+	Left     map[wayfare.ID]bool // the people named who have left
+	Progress int                 // the latest check-in's progress
 	// Typed keeps what a refused form sent, to show it again.
 	Typed func(field string) string
 }
@@ -80,6 +82,9 @@ func (s *Server) journeyView(r *http.Request) (*journeyView, error) {
 	if len(j.Checkins) > 0 {
 		v.Progress = j.Checkins[0].Progress
 	}
+	if v.Left, err = s.leftOf(ctx, ids); err != nil {
+		return nil, err
+	}
 	return v, s.names(r, v.Names, ids)
 }
 
@@ -96,6 +101,20 @@ func (s *Server) names(r *http.Request, into map[wayfare.ID]string, ids []wayfar
 		}
 	}
 	return nil
+}
+
+// leftOf returns which of the people a page names have left the
+// organization, for the page to mark them.
+func (s *Server) leftOf(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID]bool, error) {
+	left, err := s.svc.Names(ctx, "person-left", ids)
+	if err != nil || len(left) == 0 {
+		return nil, err
+	}
+	out := make(map[wayfare.ID]bool, len(left))
+	for id := range left {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // journeyAct runs a journey action from a form and goes back to the

@@ -24,6 +24,7 @@ type pitchView struct {
 	Rounds    []*management.Round
 	Round     *management.Round     // the round open, if any
 	Names     map[wayfare.ID]string // who opened and answered the rounds
+	Left      map[wayfare.ID]bool   // the deciders and answerers who have left
 	ClosesOn  string                // the default close of a new round
 	// MergeChoices are the pitches a merge may name, for those who may
 	// decide: the group's open proposals but this one.
@@ -208,8 +209,14 @@ func (s *Server) rounds(ctx context.Context, v *pitchView) error {
 		}
 	}
 	v.ClosesOn = time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	for _, d := range v.Decisions {
+		ids = append(ids, d.DeciderID)
+	}
 	if len(ids) == 0 {
 		return nil
+	}
+	if v.Left, err = s.leftOf(ctx, ids); err != nil {
+		return err
 	}
 	found, err := s.svc.Names(ctx, "person", ids)
 	if err != nil {
