@@ -125,6 +125,20 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// revokeTokens ends every API token of a person: one's own, or anyone's
+// for admins (person_id).
+func (s *Server) revokeTokens(w http.ResponseWriter, r *http.Request) error {
+	id, err := queryID(r, "person_id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.RevokeTokens(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // personStatus reads the status filter of a list of people.
 func personStatus(r *http.Request) (people.Status, error) {
 	s := people.Status(r.URL.Query().Get("status"))

@@ -150,3 +150,28 @@ func describeField(t *testing.T, w *httptest.ResponseRecorder) string {
 	}
 	return strconv.Itoa(w.Code) + " " + problemOf(t, w).Field
 }
+
+// TestRevokeEveryToken: DELETE /api/v1/tokens ends all of one's own tokens;
+// an admin ends anyone's; others may not.
+func TestRevokeEveryToken(t *testing.T) {
+	f := newFixture(t)
+	f.tokens["second"] = decodeInto[people.Token](t, f.do("member", "POST", "/api/v1/tokens", `{"name":"second"}`)).Token
+	if w := f.do("outsider", "DELETE", f.path("/api/v1/tokens?person_id={member}"), nil); w.Code != 403 {
+		t.Fatalf("another person's tokens: %s", describe(w))
+	}
+	if w := f.do("second", "DELETE", "/api/v1/tokens", nil); w.Code != 204 {
+		t.Fatalf("ending one's own tokens: %s", describe(w))
+	}
+	if w := f.do("second", "GET", "/api/v1/me", nil); w.Code != 401 {
+		t.Errorf("an ended token: %s", describe(w))
+	}
+	if w := f.do("member", "GET", "/api/v1/me", nil); w.Code != 401 {
+		t.Errorf("the fixture's own token of the person survived: %s", describe(w))
+	}
+	if w := f.do("admin", "DELETE", f.path("/api/v1/tokens?person_id={outsider}"), nil); w.Code != 204 {
+		t.Fatalf("an admin ending someone's tokens: %s", describe(w))
+	}
+	if w := f.do("outsider", "GET", "/api/v1/me", nil); w.Code != 401 {
+		t.Errorf("a token an admin ended: %s", describe(w))
+	}
+}

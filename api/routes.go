@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/me", s.me)
 	s.handle("GET /api/v1/tokens", s.listTokens)
 	s.handle("POST /api/v1/tokens", s.createToken)
+	s.handle("DELETE /api/v1/tokens", s.revokeTokens)
 	s.handle("DELETE /api/v1/tokens/{id}", s.revokeToken)
 	s.handle("POST /api/v1/groups", s.createGroup)
 	s.handle("GET /api/v1/groups", s.listGroups)

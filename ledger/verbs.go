@@ -22,6 +22,7 @@ const (
 	TokenCreated    = "token.created"
 	TokenRevoked    = "token.revoked"
 	SessionsEnded   = "sessions.ended"
+	PasswordSet     = "password.set"
 	SettingsChanged = "settings.changed"
 	PitchPublished  = "pitch.published"
 	ExamplePosted   = "example.posted"
@@ -65,6 +66,7 @@ var functions = map[string]wayfare.Function{
 	TokenCreated:    wayfare.Admin,
 	TokenRevoked:    wayfare.Admin,
 	SessionsEnded:   wayfare.Admin,
+	PasswordSet:     wayfare.Admin,
 	SettingsChanged: wayfare.Admin,
 	PitchPublished:  wayfare.Leadership,
 	ExamplePosted:   wayfare.Leadership,

@@ -228,4 +228,8 @@ type AccountService interface {
 	Tokens(ctx context.Context, f TokenFilter) ([]*Token, error)
 	// RevokeToken ends a token at once: its owner or an admin.
 	RevokeToken(ctx context.Context, id wayfare.ID) error
+	// RevokeTokens ends every API token of a person at once (personID 0:
+	// the actor's own) and says how many: the person, an admin or the
+	// command line.
+	RevokeTokens(ctx context.Context, personID wayfare.ID) (int, error)
 }

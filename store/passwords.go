@@ -7,12 +7,14 @@ import (
 	"strings"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/people"
 )
 
 // SetPassword stores a password hash (made by people.HashPassword) for a
 // person and moves their session epoch, which ends their browser sessions
-// signed in before. The command line, an admin or the person may do it.
+// signed in before. The command line, an admin or the person may do it;
+// the ledger records who set it (never the password).
 func (db *DB) SetPassword(ctx context.Context, personID wayfare.ID, hash string) error {
 	a := wayfare.ActorFrom(ctx)
 	if !a.System && !a.Admin && a.PersonID != personID {
@@ -27,7 +29,7 @@ func (db *DB) SetPassword(ctx context.Context, personID wayfare.ID, hash string)
 			return wayfare.NotFound("person")
 		}
 		tx.rolesChanged = true // who is signed in is read again
-		return nil
+		return tx.act(ledger.PasswordSet, "person", personID, 0, nil)
 	})
 }
 

@@ -190,6 +190,60 @@ func (db *DB) RevokeToken(ctx context.Context, id wayfare.ID) error {
 	})
 }
 
+// RevokeTokens ends every API token of a person; see
+// people.AccountService. Provisioning tokens are left alone.
+func (db *DB) RevokeTokens(ctx context.Context, personID wayfare.ID) (int, error) {
+	a := wayfare.ActorFrom(ctx)
+	if err := requireSignedIn(a); err != nil {
+		return 0, err
+	}
+	if personID == 0 {
+		personID = a.PersonID
+	}
+	if personID != a.PersonID && !a.Admin && !a.System {
+		return 0, wayfare.Forbidden("own-tokens", "only an admin may end another person's tokens")
+	}
+	n := 0
+	err := db.update(ctx, func(tx *Tx) error {
+		n = 0
+		rows, err := tx.query(`SELECT id, name FROM api_tokens WHERE person_id = ? AND kind = 'api' ORDER BY id`, personID)
+		if err != nil {
+			return err
+		}
+		type named struct {
+			id   wayfare.ID
+			name string
+		}
+		var ended []named
+		for rows.Next() {
+			var t named
+			if err := rows.Scan(&t.id, &t.name); err != nil {
+				rows.Close()
+				return err
+			}
+			ended = append(ended, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, t := range ended {
+			if _, err := tx.exec(`DELETE FROM api_tokens WHERE id = ?`, t.id); err != nil {
+				return err
+			}
+			if err := tx.act(ledger.TokenRevoked, "person", personID, 0, map[string]any{"token_id": t.id, "name": t.name, "kind": apiToken}); err != nil {
+				return err
+			}
+		}
+		n = len(ended)
+		if n > 0 {
+			tx.rolesChanged = true
+		}
+		return nil
+	})
+	return n, err
+}
+
 // errBadToken is the one answer for a token that opens nothing: unknown,
 // revoked, expired or its person deactivated.
 var errBadToken = &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the bearer token is not valid"}

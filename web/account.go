@@ -68,6 +68,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.SetPassword(r.Context(), me.ID, hash); err != nil {
 		return err
 	}
+	done := "Password changed. Your other sessions are signed out."
+	if r.PostFormValue("end_tokens") == "yes" {
+		n, err := s.svc.RevokeTokens(r.Context(), me.ID)
+		if err != nil {
+			return err
+		}
+		done = "Password changed. Your other sessions are signed out and " + plural(n, "API token") + " ended."
+	}
 	again, _, err := s.signedInPerson(r.Context(), me.ID)
 	if err != nil {
 		return err
@@ -76,5 +84,5 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), epochKey, int64(again.SessionEpoch))
-	return s.back(w, r, "/account", "Password changed. Your other sessions are signed out.")
+	return s.back(w, r, "/account", done)
 }

@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/wayfare-org/wayfare/ledger"
+	"github.com/wayfare-org/wayfare/people"
 )
 
 // TestChangePassword changes the reader's password: the current one is
@@ -49,5 +53,33 @@ func TestChangePassword(t *testing.T) {
 	}
 	if res, _ := fresh.get("/"); res.StatusCode != 200 {
 		t.Fatalf("signed in with the new password: %d", res.StatusCode)
+	}
+}
+
+// TestChangePasswordKeepsTokens: a new password keeps the person's API
+// tokens, unless they ask to end them too.
+func TestChangePasswordKeepsTokens(t *testing.T) {
+	s := newSite(t)
+	b := s.signIn("member")
+	keep, err := s.db.CreateToken(as(s, "member"), 0, people.NewToken{Name: "kept"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const next = "another long enough password"
+	b.post("/account/password", url.Values{"current_password": {password}, "new_password": {next}, "confirm_password": {next}})
+	if _, err := s.db.Authenticate(context.Background(), keep.Token); err != nil {
+		t.Fatalf("a password change ended a token: %v", err)
+	}
+	b.post("/account/password", url.Values{"current_password": {next}, "new_password": {password}, "confirm_password": {password},
+		"end_tokens": {"yes"}})
+	if _, err := s.db.Authenticate(context.Background(), keep.Token); err == nil {
+		t.Fatal("asked to end the tokens with the password, the token still works")
+	}
+	if _, body := b.get("/account"); !strings.Contains(body, "1 API token ended") {
+		t.Error("the page does not say the token ended")
+	}
+	acts, _ := s.db.Acts(context.Background(), ledger.Filter{Verb: ledger.PasswordSet, PersonID: s.ids["member"]})
+	if len(acts) != 2 || acts[0].PersonID != s.ids["member"] || acts[0].SubjectID != s.ids["member"] {
+		t.Errorf("password.set acts: %+v", acts)
 	}
 }
