@@ -60,6 +60,12 @@ func (db *DB) authorityMoved(v int64, remote bool) {
 		db.sessions.Clear()
 	}
 	db.rolesVersion.Add(1)
+	db.credentialsChanged()
+}
+
+// credentialsChanged wakes whatever waits on AuthorityChanged: a session
+// or token may no longer hold.
+func (db *DB) credentialsChanged() {
 	ch := db.authCh.Swap(newSignal())
 	close(*ch)
 }

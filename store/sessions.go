@@ -59,13 +59,19 @@ func (s *Sessions) CommitCtx(ctx context.Context, token string, b []byte, expiry
 	return err
 }
 
-// DeleteCtx ends a session.
+// DeleteCtx ends a session (a sign-out): the event streams this process
+// holds open check their credentials again at once, so that the session's
+// own streams, in its other tabs, end.
 func (s *Sessions) DeleteCtx(ctx context.Context, token string) error {
 	s.db.sessions.Delete(token)
-	return s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.update(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`DELETE FROM sessions WHERE token = ?`, token)
 		return err
 	})
+	if err == nil {
+		s.db.credentialsChanged()
+	}
+	return err
 }
 
 // Find, Commit and Delete are the context-free forms scs also asks for.

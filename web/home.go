@@ -199,7 +199,9 @@ func (s *Server) sessionHolds(r *http.Request) func(context.Context) bool {
 	token := s.sessions.Token(r.Context())
 	id, epoch := s.me(r).ID, s.sessions.GetInt64(r.Context(), epochKey)
 	return func(ctx context.Context) bool {
-		now, err := s.sessions.Load(ctx, token)
+		// Read from the store afresh: the request's own context holds the
+		// session as it was when the stream opened.
+		now, err := s.sessions.Load(context.Background(), token)
 		if err != nil || wayfare.ID(s.sessions.GetInt64(now, sessionKey)) != id {
 			return false
 		}
