@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/management"
@@ -115,4 +117,53 @@ func TestReadmeStory(t *testing.T) {
 		len(journey.Repitches) != 1 || journey.Destination != "Every incident reviewed within a week" {
 		t.Fatalf("journey %+v", journey)
 	}
+}
+
+// TestTokenAndPersonVerbs: a token named and given a life in days, the
+// list of everyone's tokens, and a person deactivated then reactivated.
+func TestTokenAndPersonVerbs(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"WAYFARE_DATA": dir}
+	if _, err := cli(t, env, "init", "--admin-email", "root@example.test", "--admin-name", "Root"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, env, "token", "create", "--email", "root@example.test", "--name", "nightly job", "--expires", "90d"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, env, "token", "create", "--email", "root@example.test", "--expires", "soon"); err == nil ||
+		!strings.Contains(err.Error(), "--expires") {
+		t.Fatalf("a life that is no duration: %v", err)
+	}
+	out, err := cli(t, env, "token", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Now().Add(90 * 24 * time.Hour).Local().Format("2006-01-02")
+	if !strings.Contains(out, "root@example.test") || !strings.Contains(out, "nightly job") || !strings.Contains(out, want) {
+		t.Fatalf("token list does not show the token named, expiring on %s:\n%s", want, out)
+	}
+	if _, err := cli(t, env, "person", "deactivate", "--email", "root@example.test"); err == nil {
+		t.Fatal("the last admin was deactivated")
+	}
+	if _, err := cli(t, env, "import", writeChart(t, "email,name,admin\nkim@example.test,Kim,\n")); err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range []string{"deactivate", "reactivate"} {
+		if _, err := cli(t, env, "person", verb, "--email", "kim@example.test"); err != nil {
+			t.Fatalf("person %s: %v", verb, err)
+		}
+	}
+	out, _ = cli(t, env, "export")
+	if !strings.Contains(out, "kim@example.test,Kim,,,,,true") {
+		t.Fatalf("after reactivation Kim is not active:\n%s", out)
+	}
+}
+
+func writeChart(t *testing.T, csv string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "chart.csv")
+	if err := os.WriteFile(p, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

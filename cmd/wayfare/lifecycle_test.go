@@ -50,7 +50,7 @@ func TestChangesFromTheCommandLineGovernARunningServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, email := range []string{"person0@example.test", "person1@example.test"} {
+	for _, email := range []string{"person0@example.test", "person1@example.test", "ada@example.test"} {
 		p, _ := db.PersonByEmail(ctx, email)
 		if err := db.SetPassword(ctx, p.ID, hash); err != nil {
 			t.Fatal(err)
@@ -128,16 +128,31 @@ func TestChangesFromTheCommandLineGovernARunningServer(t *testing.T) {
 	cli("token", "revoke", "--id", id)
 	within2s("a revoked token", func() bool { return status(o.people[2], "GET", "/api/v1/me") == 401 })
 
-	// An import takes the admin flag away.
+	// An import takes the admin flag away, and a manager's role: the API
+	// and the admin pages refuse the admin, the decision is refused.
 	newPerson := `{"name":"New","email":"new@example.test"}`
 	if callQuietBody(adminTok.Token, "POST", base+"/api/v1/people", newPerson) != 201 {
 		t.Fatal("the admin creating a person before")
 	}
+	adminPage := signIn(t, base, "ada@example.test", "correct horse battery")
+	if adminPage(base+"/admin") != 200 {
+		t.Fatal("the admin pages before")
+	}
+	var pitch struct{ ID string }
+	if call(t, o.people[1], "POST", base+"/api/v1/pitches", `{"group_id":"`+o.group.String()+`","kind":"proposal","title":"Quiet hours",
+		"status_quo":"a","better_way":"b","tickets_wanted":1}`, &pitch) != 201 {
+		t.Fatal("a pitch to the manager's group")
+	}
 	chart := filepath.Join(t.TempDir(), "chart.csv")
-	os.WriteFile(chart, []byte("email,name,admin\nada@example.test,Ada Admin,\n"), 0o600)
+	os.WriteFile(chart, []byte("email,name,groups,admin\nada@example.test,Ada Admin,,\nmanager@example.test,Manager,Platform:member,\n"), 0o600)
 	cli("import", chart)
 	within2s("an import's demotion", func() bool {
 		return callQuietBody(adminTok.Token, "POST", base+"/api/v1/people", `{"name":"Newer","email":"newer@example.test"}`) == 403
+	})
+	within2s("an import's demotion on the admin pages", func() bool { return adminPage(base+"/admin") == 403 })
+	within2s("an import's change of role", func() bool {
+		return callQuietBody(o.manager, "POST", base+"/api/v1/pitches/"+pitch.ID+"/decision",
+			`{"outcome":"adopt","method":"directive","rationale":"Yes."}`) == 403
 	})
 
 	// A password set from the command line ends person1's session.
