@@ -1,8 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -359,3 +364,83 @@ func TestLeaversMarked(t *testing.T) {
 		t.Error("someone active is marked as having left")
 	}
 }
+
+// TestAdminChartUpload: the org chart may come as a file, read in memory:
+// checked for an admin, refused unread to anyone else and past 8 MiB,
+// and no part of it ever lands in a temporary file.
+func TestAdminChartUpload(t *testing.T) {
+	s := newSite(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	upload := func(b *browser, size int) (int, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("action", "check")
+		f, _ := mw.CreateFormFile("file", "people.csv")
+		f.Write([]byte("email,name,title\nzed@example.test,Zed Park,"))
+		f.Write(bytes.Repeat([]byte("x"), size))
+		f.Write([]byte("\n"))
+		mw.Close()
+		req, _ := http.NewRequest("POST", s.srv.URL+"/admin/chart", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		page, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(page)
+	}
+	if code, page := upload(s.signIn("admin"), 10); code != 200 || !strings.Contains(page, "Apply the chart") || !strings.Contains(page, "zed@example.test") {
+		t.Errorf("an admin's upload: %d", code)
+	}
+	if code, _ := upload(s.signIn("manager"), 10); code != 403 {
+		t.Errorf("a manager's upload: %d, want 403", code)
+	}
+	if code, _ := upload(s.signIn("admin"), 9<<20); code < 400 {
+		t.Errorf("a 9 MiB chart: %d, want it refused", code)
+	}
+	if files, _ := os.ReadDir(tmp); len(files) != 0 {
+		t.Errorf("an upload left %d temporary files", len(files))
+	}
+}
+
+// TestGroupDirectory: /groups shows the tree with each group's counts, a
+// group's page its path and sub-groups, search finds groups, and a group
+// whose managers all left is flagged for admins.
+func TestGroupDirectory(t *testing.T) {
+	s := newSite(t)
+	admin := wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: s.ids["admin"], Admin: true})
+	sub, err := s.db.CreateGroup(admin, people.NewGroup{Name: "Payments", ParentID: ptr(s.ids["T"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.SetRole(admin, sub.ID, s.ids["outsider"], people.Manager); err != nil {
+		t.Fatal(err)
+	}
+	b := s.signIn("member")
+	_, body := b.get("/groups")
+	target, payments := strings.Index(body, ">Target</a>"), strings.Index(body, ">Payments</a>")
+	if target < 0 || payments < target || !strings.Contains(body[target:payments], "2 people · 1 pitch selling · 1 journey in progress") {
+		t.Errorf("the directory does not show Target, its counts, then Payments below it:\n%s", body)
+	}
+	_, body = b.get("/groups/" + sub.ID.String())
+	if !strings.Contains(body, `<a href="/groups/`+s.ids["T"].String()+`">Target</a> / Payments`) {
+		t.Error("a group's page does not show where it sits")
+	}
+	if _, body = b.get(s.path("/groups/{T}")); !strings.Contains(section(body, "h-children"), ">Payments</a>") {
+		t.Error("a group's page does not list its sub-groups")
+	}
+	if _, body = b.get("/search?q=paym"); !strings.Contains(section(body, "h-rgroups"), "Target / Payments") {
+		t.Error("search does not find the group")
+	}
+	if _, err := s.db.SetStatus(admin, s.ids["outsider"], people.Deactivated); err != nil {
+		t.Fatal(err)
+	}
+	_, body = s.signIn("admin").get("/admin")
+	if !strings.Contains(section(body, "h-attention"), "Target / Payments") {
+		t.Error("the overview does not flag the group whose managers left")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

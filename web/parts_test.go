@@ -370,3 +370,18 @@ func section(body, id string) string {
 	}
 	return rest
 }
+
+// TestTicketsPastTheWanted: past the number wanted, a pitch says how many
+// it sold and how many it wanted, not "4 of 3".
+func TestTicketsPastTheWanted(t *testing.T) {
+	s := newSite(t)
+	for _, who := range []string{"member", "outsider", "manager", "admin"} {
+		if _, _, err := s.db.BuyTicket(s.as(who), s.P); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body := s.signIn("author").get(s.path("/pitches/{P}"))
+	if !strings.Contains(body, `<strong class="sold">4</strong> tickets (3 wanted)`) || strings.Contains(body, "4</strong> of 3") {
+		t.Error(`a pitch past its tickets wanted does not say "4 tickets (3 wanted)"`)
+	}
+}
