@@ -42,6 +42,9 @@ func (db *DB) authorityMoved(v int64, remote bool) {
 			break
 		}
 		if db.authSeen.CompareAndSwap(seen, v) {
+			// A commit of ours that skips a version went after another
+			// process's change this one had not seen yet.
+			remote = remote || v > seen+1
 			break
 		}
 	}
