@@ -72,6 +72,9 @@ func (v *viewer) show(ctx context.Context, a *wayfare.Act) *wayfare.Act {
 // act is shown as the listener may see it (influence.Redact).
 func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration, holds func(context.Context) bool) error {
 	rc := http.NewResponseController(w)
+	// Taken before anything is written: a change of credentials from here
+	// on wakes the stream, however soon it comes.
+	changed := src.AuthorityChanged()
 	sub := src.Hub().Subscribe(256)
 	defer sub.Close()
 	view := &viewer{src: src, actor: wayfare.ActorFrom(r.Context())}
@@ -116,7 +119,6 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
 	dropped := 0
-	changed := src.AuthorityChanged()
 	for {
 		select {
 		case <-r.Context().Done():
