@@ -17,14 +17,17 @@ import (
 // second of its session ending, whichever way it ends: signed out in
 // another tab, the password set anew elsewhere, the person deactivated.
 func TestPageStreamsEndWithTheirSession(t *testing.T) {
+	newHash, err := people.HashPassword("a new long password")
+	if err != nil {
+		t.Fatal(err)
+	}
 	admin := func(s *site) context.Context {
 		return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: s.ids["admin"], Admin: true})
 	}
 	for name, end := range map[string]func(s *site, b *browser){
 		"signed out": func(s *site, b *browser) { b.post("/logout", url.Values{}) },
 		"password set": func(s *site, b *browser) {
-			hash, _ := people.HashPassword("a new long password")
-			if err := s.db.SetPassword(admin(s), s.ids["member"], hash); err != nil {
+			if err := s.db.SetPassword(admin(s), s.ids["member"], newHash); err != nil {
 				t.Fatal(err)
 			}
 		},

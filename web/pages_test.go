@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/wayfare-org/wayfare/web"
 )
 
 func TestSignInIsRequired(t *testing.T) {
@@ -55,6 +57,7 @@ func TestSignIn(t *testing.T) {
 
 func TestFailedSignInsAreLimited(t *testing.T) {
 	s := newSite(t)
+	web.FreezeLimits(s.pages)
 	b := s.browser()
 	for i := range 5 {
 		if res := b.post("/login", url.Values{"email": {"member@example.test"}, "password": {"guess"}}); res.StatusCode != 401 {

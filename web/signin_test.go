@@ -86,6 +86,7 @@ func TestOversizedFormsAre413(t *testing.T) {
 // counted before any password is checked, so only the first few are.
 func TestParallelWrongPasswordsAreCountedFirst(t *testing.T) {
 	s := newSite(t)
+	web.FreezeLimits(s.pages)
 	var checks atomic.Int64
 	web.SetCheck(s.pages, func(hash, pw string) bool { checks.Add(1); return people.CheckPassword(hash, pw) })
 	statuses := make(chan int, 40)
@@ -171,6 +172,7 @@ func TestUnknownAddressCostsTheSame(t *testing.T) {
 func TestSignInLimitsByAccountAndAddress(t *testing.T) {
 	proxies, _ := edge.ParseProxies("127.0.0.0/8, ::1")
 	s := newSiteWith(t, web.Config{TrustedProxies: proxies})
+	web.FreezeLimits(s.pages)
 	b := s.browser()
 	for i := range 5 {
 		if res, _ := b.signInForm("member@example.test", "guess", "X-Forwarded-For", "203.0.113.5"); res.StatusCode != 401 {
@@ -187,6 +189,7 @@ func TestSignInLimitsByAccountAndAddress(t *testing.T) {
 	}
 
 	untrusting := newSite(t)
+	web.FreezeLimits(untrusting.pages)
 	b = untrusting.browser()
 	for range 5 {
 		b.signInForm("member@example.test", "guess", "X-Forwarded-For", "203.0.113.5")
