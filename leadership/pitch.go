@@ -220,8 +220,15 @@ type PitchFilter struct {
 	// AwaitingDecisionBy keeps undecided proposals to groups this person
 	// manages, directly or from a group above.
 	AwaitingDecisionBy wayfare.ID
+	// Except leaves these pitches out (a page that lists each pitch once
+	// asks a list for the pitches it shows nowhere else); at most
+	// MaxExcept.
+	Except []wayfare.ID
 	wayfare.Page
 }
+
+// MaxExcept is how many pitches a filter may leave out.
+const MaxExcept = 100
 
 // Service publishes pitches and sells tickets.
 type Service interface {

@@ -190,6 +190,12 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 	if q := ftsQuery(f.Query); q != "" {
 		where, args = append(where, "p.id IN (SELECT rowid FROM pitches_fts WHERE pitches_fts MATCH ?)"), append(args, q)
 	}
+	if n := min(len(f.Except), leadership.MaxExcept); n > 0 {
+		where = append(where, "p.id NOT IN (?"+strings.Repeat(",?", n-1)+")")
+		for _, id := range f.Except[:n] {
+			args = append(args, id)
+		}
+	}
 	q := `SELECT ` + pitchCols + from
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")

@@ -88,14 +88,22 @@ func (s *Server) homePart(ctx context.Context, me wayfare.ID) (*homePart, error)
 		js, err = s.svc.Journeys(ctx, f)
 		return js
 	}
-	// Each pitch is listed once, where it matters most to the reader; the
-	// lists are read long enough to fill up after that.
-	v.AwaitingMe = pitches(leadership.PitchFilter{AwaitingDecisionBy: me, Page: page(10)})
-	v.Mine = pitches(leadership.PitchFilter{AuthorID: me, Page: page(homeList)})
-	v.MyTickets = pitches(leadership.PitchFilter{HeldBy: me, Page: page(2 * homeList)})
-	v.InMyGroups = pitches(leadership.PitchFilter{MemberOf: me, Status: leadership.Selling, Page: page(3 * homeList)})
-	v.Selling = pitches(leadership.PitchFilter{Status: leadership.Selling, Page: page(4 * homeList)})
-	onceEach(homeList, &v.AwaitingMe, &v.Mine, &v.MyTickets, &v.InMyGroups, &v.Selling)
+	// Each pitch is listed once, where it matters most to the reader: each
+	// list leaves out the pitches the lists before it hold.
+	var shownAbove []wayfare.ID
+	listed := func(f leadership.PitchFilter) []*leadership.Pitch {
+		f.Except = shownAbove
+		ps := pitches(f)
+		for _, p := range ps {
+			shownAbove = append(shownAbove, p.ID)
+		}
+		return ps
+	}
+	v.AwaitingMe = listed(leadership.PitchFilter{AwaitingDecisionBy: me, Page: page(10)})
+	v.Mine = listed(leadership.PitchFilter{AuthorID: me, Page: page(homeList)})
+	v.MyTickets = listed(leadership.PitchFilter{HeldBy: me, Page: page(homeList)})
+	v.InMyGroups = listed(leadership.PitchFilter{MemberOf: me, Status: leadership.Selling, Page: page(homeList)})
+	v.Selling = listed(leadership.PitchFilter{Status: leadership.Selling, Page: page(homeList)})
 	v.NeedsLeadership = journeys(management.JourneyFilter{NeedsLeadership: true, Page: page(8)})
 	v.Riding = journeys(management.JourneyFilter{RiderID: me, Page: page(8)})
 	v.Driving = journeys(management.JourneyFilter{DriverID: me, Page: page(8)})
@@ -147,22 +155,6 @@ func (s *Server) homePart(ctx context.Context, me wayfare.ID) (*homePart, error)
 
 // homeList is how many pitches a list of the home page shows at most.
 const homeList = 8
-
-// onceEach keeps each pitch in the first list that holds it, and then at
-// most n pitches in each list but the first.
-func onceEach(n int, lists ...*[]*leadership.Pitch) {
-	seen := map[wayfare.ID]bool{}
-	for i, list := range lists {
-		kept := (*list)[:0:0]
-		for _, p := range *list {
-			if !seen[p.ID] && (i == 0 || len(kept) < n) {
-				seen[p.ID] = true
-				kept = append(kept, p)
-			}
-		}
-		*list = kept
-	}
-}
 
 // roundsAwaiting reads the decision rounds that wait for the person's
 // answer, with their pitches' titles.

@@ -292,3 +292,19 @@ func countActs(t *testing.T, o *org, verb string, subject wayfare.ID) int {
 	}
 	return n
 }
+
+// testPitchesExcept: a list leaves out the pitches it is asked to, and
+// still fills its page.
+func testPitchesExcept(t *testing.T, o *org) {
+	var ids []wayfare.ID
+	for range 4 {
+		ids = append(ids, o.pitch(t, o.eng, o.exec, leadership.Proposal, 1).ID)
+	}
+	got, err := o.db.Pitches(context.Background(), leadership.PitchFilter{GroupID: o.exec, Except: ids[2:], Page: wayfare.Page{Limit: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != ids[1] || got[1].ID != ids[0] {
+		t.Errorf("leaving out the newest two: %v, want the two before them", got)
+	}
+}

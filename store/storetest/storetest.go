@@ -85,6 +85,7 @@ var contract = []struct {
 	{"DoubtsAndLeaving", testDoubts},
 	{"NothingHalfWritten", testNothingHalfWritten},
 	{"Pagination", testPagination},
+	{"PitchesExcept", testPitchesExcept},
 	{"EmailsOnlyForAdmins", testEmailRedaction},
 	{"Tokens", testTokens},
 	{"TokensNamedListedRevoked", testTokenLifecycle},
