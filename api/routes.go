@@ -67,6 +67,11 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/sessions/{id}/votes", s.castVote)
 	s.handle("POST /api/v1/sessions/{id}/ideas/{idea_id}/pitch", s.pitchIdea)
 
+	s.handle("GET /api/v1/notifications", s.listNotifications)
+	s.handle("POST /api/v1/notifications/read", s.markRead)
+	s.handle("GET /api/v1/me/preferences", s.getPreferences)
+	s.handle("PUT /api/v1/me/preferences", s.setPreferences)
+
 	s.handle("GET /api/v1/acts", s.listActs)
 	s.handle("GET /api/v1/events", s.events)
 

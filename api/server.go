@@ -16,6 +16,7 @@ import (
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/notifications"
 	"github.com/wayfare-org/wayfare/people"
 )
 
@@ -30,6 +31,7 @@ type Services interface {
 	management.RoundService
 	ledger.Service
 	influence.Service
+	notifications.Service
 	// Authenticate returns the actor a bearer token stands for.
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 	// Version changes after every commit.

@@ -73,10 +73,14 @@ type DB struct {
 	// personVersions move when a commit carries acts of the person: their
 	// tickets, journeys and what they see as theirs.
 	personVersions [1 << 12]atomic.Uint64
-	managers       sync.Map // managerKey → managerAnswer
-	managersLen    atomic.Int64
-	stmts          readStmts
-	rstmts         readCache // the read pool's prepared statements
+	// inboxVersions move when a person's notifications change; inboxCh is
+	// closed at the next change of anyone's (see InboxChanged).
+	inboxVersions [1 << 12]atomic.Uint64
+	inboxCh       atomic.Pointer[chan struct{}]
+	managers      sync.Map // managerKey → managerAnswer
+	managersLen   atomic.Int64
+	stmts         readStmts
+	rstmts        readCache // the read pool's prepared statements
 
 	closeOnce  sync.Once
 	closing    chan struct{}
@@ -186,6 +190,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	db.authSeen.Store(authority)
 	db.authCh.Store(newSignal())
+	db.inboxCh.Store(newSignal())
 	every := cfg.AuthorityEvery
 	if every <= 0 {
 		every = DefaultAuthorityEvery
@@ -249,6 +254,21 @@ func (db *DB) ListsVersion() uint64 { return db.listsVersion.Load() }
 // person's own acts.
 func (db *DB) PersonVersion(id wayfare.ID) uint64 {
 	return db.personVersions[uint64(id)%uint64(len(db.personVersions))].Load()
+}
+
+// InboxVersion returns a number that moves whenever the person's
+// notifications change (and sometimes when another's do).
+func (db *DB) InboxVersion(id wayfare.ID) uint64 {
+	return db.inboxVersions[uint64(id)%uint64(len(db.inboxVersions))].Load()
+}
+
+// InboxChanged returns a channel closed at the next change of anyone's
+// notifications: a watcher then compares the InboxVersion it cares about.
+func (db *DB) InboxChanged() <-chan struct{} { return *db.inboxCh.Load() }
+
+func (db *DB) inboxMoved() {
+	old := db.inboxCh.Swap(newSignal())
+	close(*old)
 }
 
 // WriterStats returns the writer's counters.

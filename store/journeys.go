@@ -277,6 +277,10 @@ func (db *DB) RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in managemen
 			return err
 		}
 		d.Note, d.RaisedAt, created = in.Note, tx.now, true
+		before, err := tx.needsLeadership(journeyID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.exec(`UPDATE journeys SET open_doubts = open_doubts + 1 WHERE id = ?`, journeyID); err != nil {
 			return err
 		}
@@ -284,7 +288,8 @@ func (db *DB) RaiseDoubt(ctx context.Context, journeyID wayfare.ID, in managemen
 		if err != nil {
 			return err
 		}
-		return tx.act(ledger.DoubtRaised, "journey", journeyID, j.groupID, map[string]any{"doubt_id": d.ID, "needs_leadership": needs})
+		return tx.act(ledger.DoubtRaised, "journey", journeyID, j.groupID, map[string]any{"doubt_id": d.ID, "needs_leadership": needs,
+			"crossed": needs && !before})
 	})
 	if err != nil {
 		return nil, false, err

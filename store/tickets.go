@@ -53,7 +53,8 @@ func (tx *Tx) buyTicket(pitchID wayfare.ID) (*leadership.Ticket, bool, error) {
 	if _, err := tx.exec(`INSERT INTO tickets (pitch_id, person_id, bought_at) VALUES (?, ?, ?)`, pitchID, me, micros(tx.now)); err != nil {
 		return nil, false, err
 	}
-	if _, err := tx.exec(`UPDATE pitch_counters SET tickets_sold = tickets_sold + 1 WHERE pitch_id = ?`, pitchID); err != nil {
+	var sold int
+	if err := tx.row(`UPDATE pitch_counters SET tickets_sold = tickets_sold + 1 WHERE pitch_id = ? RETURNING tickets_sold`, pitchID).Scan(&sold); err != nil {
 		return nil, false, err
 	}
 	tx.touch(pitchID)
@@ -63,10 +64,16 @@ func (tx *Tx) buyTicket(pitchID wayfare.ID) (*leadership.Ticket, bool, error) {
 			return nil, false, err
 		}
 	}
-	if err := tx.act(ledger.TicketBought, "pitch", pitchID, group, nil); err != nil {
+	// The count after this ticket tells the notifications which ticket
+	// it was (the first, the one that completes the wanted).
+	if err := tx.act(ledger.TicketBought, "pitch", pitchID, group, soldPayload{Sold: sold}); err != nil {
 		return nil, false, err
 	}
 	return &leadership.Ticket{PitchID: pitchID, PersonID: me, BoughtAt: tx.now}, true, nil
+}
+
+type soldPayload struct {
+	Sold int `json:"tickets_sold"`
 }
 
 // board makes a ticket holder a rider of a boarding journey.

@@ -34,6 +34,11 @@ type Tx struct {
 	// narrow says the request changed only the tickets of the pitches it
 	// touched: no list of pitches or journeys reads differently.
 	narrow bool
+	// inbox lists the people whose notifications this request changed.
+	inbox []wayfare.ID
+	// quiet says the request changed nothing that a cache keyed by the
+	// store's version shows (notifications, leases, the outbox).
+	quiet bool
 	// via names the door a change of the system's came through when it
 	// is not the command line (ViaSignOn); its acts carry it.
 	via string
@@ -161,6 +166,8 @@ type writeReq struct {
 	touched []wayfare.ID
 	roles   bool // the request changed who is who or who manages what
 	narrow  bool // the request changed only its touched pitches' tickets
+	inbox   []wayfare.ID
+	quiet   bool
 	err     error
 	done    chan struct{}
 }
@@ -336,10 +343,11 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		var tx *Tx
 		// What a request's share wrote in an earlier pass (rolled back) is
 		// forgotten: a request that fails in this pass publishes nothing.
-		r.acts, r.fts, r.touched, r.roles, r.narrow = nil, nil, nil, false, false
+		r.acts, r.fts, r.touched, r.roles, r.narrow, r.inbox, r.quiet = nil, nil, nil, false, false, nil, false
 		tx, r.err = db.runOne(sqlTx, now, r, !plain)
 		if tx != nil {
-			r.acts, r.fts, r.touched, r.roles, r.narrow = tx.acts, tx.fts, tx.touched, tx.rolesChanged, tx.narrow
+			r.acts, r.fts, r.touched, r.roles, r.narrow, r.inbox = tx.acts, tx.fts, tx.touched, tx.rolesChanged, tx.narrow, tx.inbox
+			r.quiet = tx.quiet && len(tx.acts) == 0 && len(tx.touched) == 0 && !tx.rolesChanged
 		}
 		fts = append(fts, r.fts...)
 		if r.err != nil && plain {
@@ -367,11 +375,21 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		_ = sqlTx.Rollback()
 		return fmt.Errorf("store: commit: %w", err)
 	}
-	db.version.Add(1)
+	for _, r := range reqs {
+		if !r.quiet {
+			db.version.Add(1)
+			break
+		}
+	}
 	if authority != 0 {
 		db.authorityMoved(authority, false)
 	}
+	inbox := false
 	for _, r := range reqs {
+		for _, id := range r.inbox {
+			db.inboxVersions[uint64(id)%uint64(len(db.inboxVersions))].Add(1)
+			inbox = true
+		}
 		for _, id := range r.touched {
 			db.pitchVersions[uint64(id)%uint64(len(db.pitchVersions))].Add(1)
 		}
@@ -383,6 +401,9 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 				db.personVersions[uint64(me)%uint64(len(db.personVersions))].Add(1)
 			}
 		}
+	}
+	if inbox {
+		db.inboxMoved()
 	}
 	db.wstmts.prepareMissed(ctx, db.write)
 	return nil

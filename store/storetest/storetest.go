@@ -11,6 +11,7 @@ import (
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/notifications"
 	"github.com/wayfare-org/wayfare/people"
 )
 
@@ -51,6 +52,9 @@ type Store interface {
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
 	Manages(ctx context.Context, personID, groupID wayfare.ID) (bool, error)
 	Names(ctx context.Context, kind string, ids []wayfare.ID) (map[wayfare.ID]string, error)
+	notifications.Service
+	notifications.Store
+	RecordNotices(ctx context.Context, from, to wayfare.ID, notices []notifications.Notice, d notifications.Delivery) (int, error)
 }
 
 // Run runs the contract against stores that open returns, fresh each time.
@@ -108,6 +112,11 @@ var contract = []struct {
 	{"DirectoryPeople", testDirectoryPeople},
 	{"DirectoryGroups", testDirectoryGroups},
 	{"SCIMTokens", testSCIMTokens},
+	{"NotificationsFromTheLedger", testNotificationsFromTheLedger},
+	{"NotificationsInboxIsOwn", testInboxIsOwn},
+	{"NotificationsOnceAcrossProcesses", testNoticesOnceAcrossProcesses},
+	{"NotificationsPreferencesAndDigests", testPreferencesAndDigests},
+	{"NotificationsMailRetriesAndDrops", testMailRetriesAndDrops},
 }
 
 func system() context.Context {
