@@ -22,6 +22,7 @@ var emptyLists = map[string]string{
 	"/api/v1/sessions":               "/api/v1/sessions?group_id={O}",
 	"/api/v1/acts":                   "/api/v1/acts?person_id={outsider}",
 	"/api/v1/tokens":                 "/api/v1/tokens?person_id=999999",
+	"/api/v1/notifications":          "/api/v1/notifications?unread=true",
 }
 
 // TestEmptyListsAnswerEmptyArrays calls every list endpoint the OpenAPI

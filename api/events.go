@@ -71,7 +71,27 @@ func (v *viewer) show(ctx context.Context, a *wayfare.Act) *wayfare.Act {
 // authority and every heartbeat: once they do not, the stream ends. Each
 // act is shown as the listener may see it (influence.Redact).
 func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration, holds func(context.Context) bool) error {
+	return StreamActsAndInbox(w, r, src, heartbeat, holds, nil)
+}
+
+// Inbox lets a stream tell its listener how many notifications they have
+// unread, each time that changes: an "inbox" event with {"unread": n}.
+type Inbox struct {
+	Changed func() <-chan struct{} // closed at the next change of anyone's inbox
+	Version func() uint64          // moves when the listener's inbox changes
+	Unread  func(ctx context.Context) (int, error)
+}
+
+// StreamActsAndInbox is StreamActs that also tells the listener of changes
+// to their inbox, when inbox is not nil.
+func StreamActsAndInbox(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat time.Duration,
+	holds func(context.Context) bool, inbox *Inbox) error {
 	rc := http.NewResponseController(w)
+	var inboxChanged <-chan struct{} // nil (never ready) without an inbox
+	var inboxAt uint64
+	if inbox != nil {
+		inboxChanged, inboxAt = inbox.Changed(), inbox.Version()
+	}
 	// Taken before anything is written: a change of credentials from here
 	// on wakes the stream, however soon it comes.
 	changed := src.AuthorityChanged()
@@ -131,6 +151,16 @@ func StreamActs(w http.ResponseWriter, r *http.Request, src ActSource, heartbeat
 				return nil
 			}
 			continue
+		case <-inboxChanged:
+			inboxChanged = inbox.Changed()
+			if v := inbox.Version(); v != inboxAt {
+				inboxAt = v
+				n, err := inbox.Unread(r.Context())
+				if err != nil {
+					continue
+				}
+				fmt.Fprintf(w, "event: inbox\ndata: {\"unread\":%d}\n\n", n)
+			}
 		case <-beat.C:
 			if !holds(r.Context()) {
 				writeEnd(w)

@@ -182,7 +182,7 @@ func (s *Server) roundsAwaiting(ctx context.Context, me wayfare.ID) ([]roundRow,
 // while the session holds: signed out, its password set anew, or its
 // person deactivated, the stream ends.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
-	return api.StreamActs(w, r, s.svc, s.cfg.Heartbeat, s.sessionHolds(r))
+	return api.StreamActsAndInbox(w, r, s.svc, s.cfg.Heartbeat, s.sessionHolds(r), s.inbox(r))
 }
 
 // sessionHolds returns whether the request's session still holds: it is

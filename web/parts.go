@@ -76,7 +76,7 @@ func (s *Server) exec(page, name string, data any) ([]byte, error) {
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, b *base, head, content []byte) {
 	b.Path = r.URL.Path
 	b.Me = s.me(r)
-	header, err := s.header(b.Me, b.Path)
+	header, err := s.header(r.Context(), b.Me, b.Path)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,30 +136,34 @@ type headerKey struct {
 }
 
 type headerPart struct {
-	roles uint64
-	b     []byte
+	roles, inbox uint64
+	b            []byte
 }
 
 // navPaths are the pages the main navigation links to.
 var navPaths = map[string]bool{"/": true, "/pitches/new": true, "/acts": true, "/insights": true, "/account": true}
 
 // header returns the reader's header for a page at path.
-func (s *Server) header(me *people.Person, path string) ([]byte, error) {
+func (s *Server) header(ctx context.Context, me *people.Person, path string) ([]byte, error) {
 	if me == nil {
 		return s.exec("error", "header", &base{Path: path})
 	}
 	if !navPaths[path] {
 		path = ""
 	}
-	k, roles := headerKey{me.ID, path}, s.svc.RolesVersion()
-	if h, ok := s.parts.headers.get(k); ok && h.roles == roles {
+	k, roles, inbox := headerKey{me.ID, path}, s.svc.RolesVersion(), s.svc.InboxVersion(me.ID)
+	if h, ok := s.parts.headers.get(k); ok && h.roles == roles && h.inbox == inbox {
 		return h.b, nil
 	}
-	b, err := s.exec("error", "header", &base{Me: me, Path: path})
+	unread, err := s.svc.Unread(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.parts.headers.put(k, headerPart{roles: roles, b: b}, len(b)+64)
+	b, err := s.exec("error", "header", &base{Me: me, Path: path, Unread: unread})
+	if err != nil {
+		return nil, err
+	}
+	s.parts.headers.put(k, headerPart{roles: roles, inbox: inbox, b: b}, len(b)+64)
 	return b, nil
 }
 

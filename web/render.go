@@ -87,6 +87,7 @@ type base struct {
 	Problem *wayfare.Error // a refused form: the message and the field at fault
 	Path    string
 	After   wayfare.ID // the newest act before the page was read, for its live updates
+	Unread  int        // the reader's unread notifications, for the bell
 }
 
 // view is implemented by every page's data: it gives the layout its base.
@@ -111,6 +112,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		b.Me = s.me(r)
 	}
 	fragment := r.Header.Get(fragmentHeader)
+	if b.Me != nil && fragment == "" {
+		if n, err := s.svc.Unread(r.Context()); err == nil {
+			b.Unread = n
+		}
+	}
 	if b.Flash == "" && fragment == "" { // a live region leaves the message for the page
 		b.Flash = s.sessions.PopString(r.Context(), "flash")
 	}

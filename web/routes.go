@@ -23,6 +23,13 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /account/tokens", s.private(s.tokens))
 	s.mux.Handle("POST /account/tokens", s.private(s.createToken))
 	s.mux.Handle("POST /account/tokens/{id}/revoke", s.private(s.revokeToken))
+	s.mux.Handle("GET /account/notifications", s.private(s.preferencesPage))
+	s.mux.Handle("POST /account/notifications", s.private(s.savePreferences))
+	s.mux.Handle("GET /notifications", s.private(s.notificationsPage))
+	s.mux.Handle("POST /notifications/read", s.private(s.markRead))
+	s.mux.Handle("GET /notifications/{id}", s.private(s.openNotification))
+	s.mux.Handle("GET /unsubscribe/{token}", s.public(s.unsubscribePage))
+	s.mux.Handle("POST /unsubscribe/{token}", s.public(s.unsubscribe))
 
 	s.mux.Handle("GET /admin", s.admin(s.adminHome))
 	s.mux.Handle("GET /admin/people", s.admin(s.adminPeople))

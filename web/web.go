@@ -19,6 +19,7 @@ import (
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
 	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/notifications"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
 )
@@ -57,6 +58,12 @@ type Services interface {
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions
 	people.SignOnService
+	notifications.Service
+	Notification(ctx context.Context, id wayfare.ID) (*notifications.Notification, error)
+	InboxVersion(id wayfare.ID) uint64
+	InboxChanged() <-chan struct{}
+	LinkKey(ctx context.Context) ([]byte, error)
+	Unsubscribe(ctx context.Context, personID wayfare.ID) error
 
 	// The versions the pages keep their rendered parts by (see store.DB):
 	// each moves after a commit that changes what it covers.

@@ -88,7 +88,8 @@
   var journey = document.querySelector("[data-live-journey]");
   var session = document.querySelector("[data-live-session]");
   var actsList = document.querySelector("[data-live-acts]");
-  if (!home && !pitch && !journey && !session && !actsList) return;
+  var bell = document.querySelector("[data-unread]");
+  if (!home && !pitch && !journey && !session && !actsList && !bell) return;
   if (!window.EventSource) return;
 
   var pending = {};
@@ -146,6 +147,16 @@
    "pitch.withdrawn", "session.opened", "session.moved", "idea.posted", "cluster.made", "vote.cast",
    "round.opened", "response.given", "round.closed", "role.set", "person.updated"].forEach(function (verb) {
     events.addEventListener(verb, onAct);
+  });
+  events.addEventListener("inbox", function (e) { // the bell: the unread count, live
+    var n;
+    try { n = JSON.parse(e.data).unread; } catch (err) { return; }
+    if (!bell || typeof n !== "number") return;
+    bell.dataset.unread = String(n);
+    var count = bell.querySelector("[data-unread-count]");
+    var words = bell.querySelector("[data-unread-words]");
+    if (count) { count.textContent = String(n); count.hidden = n === 0; }
+    if (words) words.textContent = n === 0 ? " none unread" : " unread";
   });
   events.addEventListener("gap", function () { // acts were lost to this tab: read every live region afresh
     if (actsList && !location.search) { location.reload(); return; }
