@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,20 +10,23 @@ import (
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/management"
+	"github.com/wayfare-org/wayfare/notifications"
 )
 
 // emptyLists is every list endpoint, asked for a page that holds nothing.
 var emptyLists = map[string]string{
-	"/api/v1/people":                 "/api/v1/people?q=nobody-by-this-name",
-	"/api/v1/groups":                 "/api/v1/groups?parent_id={O}",
-	"/api/v1/pitches":                "/api/v1/pitches?group_id={O}",
-	"/api/v1/pitches/{id}/decisions": "/api/v1/pitches/{P}/decisions",
-	"/api/v1/pitches/{id}/rounds":    "/api/v1/pitches/{P}/rounds",
-	"/api/v1/journeys":               "/api/v1/journeys?group_id={O}",
-	"/api/v1/sessions":               "/api/v1/sessions?group_id={O}",
-	"/api/v1/acts":                   "/api/v1/acts?person_id={outsider}",
-	"/api/v1/tokens":                 "/api/v1/tokens?person_id=999999",
-	"/api/v1/notifications":          "/api/v1/notifications?unread=true",
+	"/api/v1/people":                   "/api/v1/people?q=nobody-by-this-name",
+	"/api/v1/groups":                   "/api/v1/groups?parent_id={O}",
+	"/api/v1/pitches":                  "/api/v1/pitches?group_id={O}",
+	"/api/v1/pitches/{id}/decisions":   "/api/v1/pitches/{P}/decisions",
+	"/api/v1/pitches/{id}/rounds":      "/api/v1/pitches/{P}/rounds",
+	"/api/v1/journeys":                 "/api/v1/journeys?group_id={O}",
+	"/api/v1/sessions":                 "/api/v1/sessions?group_id={O}",
+	"/api/v1/acts":                     "/api/v1/acts?person_id={outsider}",
+	"/api/v1/tokens":                   "/api/v1/tokens?person_id=999999",
+	"/api/v1/notifications":            "/api/v1/notifications?unread=true",
+	"/api/v1/webhooks":                 "/api/v1/webhooks",
+	"/api/v1/webhooks/{id}/deliveries": "/api/v1/webhooks/{hook}/deliveries",
 }
 
 // TestEmptyListsAnswerEmptyArrays calls every list endpoint the OpenAPI
@@ -46,9 +50,18 @@ func TestEmptyListsAnswerEmptyArrays(t *testing.T) {
 		}
 	}
 	f := newFixture(t)
+	hook, err := f.db.CreateWebhook(wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: f.ids["admin"], Admin: true}), notifications.NewWebhook{URL: "https://hooks.example.test/wayfare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["hook"] = hook.ID
 	for route, path := range emptyLists {
 		t.Run(route, func(t *testing.T) {
-			w := f.do("admin", "GET", f.path(path), nil)
+			g := f
+			if route == "/api/v1/webhooks" { // the fixture's endpoint would be listed
+				g = newFixture(t)
+			}
+			w := g.do("admin", "GET", g.path(path), nil)
 			if w.Code != 200 {
 				t.Fatal(describe(w))
 			}

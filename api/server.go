@@ -32,6 +32,9 @@ type Services interface {
 	ledger.Service
 	influence.Service
 	notifications.Service
+	notifications.WebhookService
+	RequestLink(ctx context.Context, email, kind string) error
+	Invite(ctx context.Context, personID wayfare.ID) error
 	// Authenticate returns the actor a bearer token stands for.
 	Authenticate(ctx context.Context, token string) (wayfare.Actor, error)
 	// Version changes after every commit.
@@ -63,6 +66,9 @@ type Server struct {
 	version string
 	// Heartbeat is how often the event stream sends a keep-alive comment.
 	Heartbeat time.Duration
+	// WebhooksAllowPrivate lets webhooks name loopback and private
+	// addresses (--webhook-allow-private).
+	WebhooksAllowPrivate bool
 }
 
 // New returns the API over the services.

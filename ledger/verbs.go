@@ -24,6 +24,9 @@ const (
 	SessionsEnded   = "sessions.ended"
 	PasswordSet     = "password.set"
 	SettingsChanged = "settings.changed"
+	WebhookAdded    = "webhook.added"
+	WebhookRemoved  = "webhook.removed"
+	WebhookDisabled = "webhook.disabled"
 	PitchPublished  = "pitch.published"
 	ExamplePosted   = "example.posted"
 	PitchWithdrawn  = "pitch.withdrawn"
@@ -68,6 +71,9 @@ var functions = map[string]wayfare.Function{
 	SessionsEnded:   wayfare.Admin,
 	PasswordSet:     wayfare.Admin,
 	SettingsChanged: wayfare.Admin,
+	WebhookAdded:    wayfare.Admin,
+	WebhookRemoved:  wayfare.Admin,
+	WebhookDisabled: wayfare.Admin,
 	PitchPublished:  wayfare.Leadership,
 	ExamplePosted:   wayfare.Leadership,
 	PitchWithdrawn:  wayfare.Leadership,

@@ -52,6 +52,7 @@ type Facts interface {
 	// Doubters returns the riders whose doubt is still open.
 	Doubters(ctx context.Context, journeyID wayfare.ID) ([]wayfare.ID, error)
 	Electorate(ctx context.Context, roundID wayfare.ID) ([]wayfare.ID, error)
+	Admins(ctx context.Context) ([]wayfare.ID, error)
 	// FollowsPrivate says whether the organization keeps who acted as a
 	// follower from others: then a notice names no follower.
 	FollowsPrivate(ctx context.Context) (bool, error)
@@ -76,6 +77,8 @@ func Derive(ctx context.Context, a *wayfare.Act, f Facts) ([]Notice, error) {
 		return d.repitch()
 	case ledger.SessionOpened, ledger.SessionMoved:
 		return d.session()
+	case ledger.WebhookDisabled:
+		return d.webhook()
 	}
 	return nil, nil
 }
@@ -398,4 +401,23 @@ func DueNotice(r Due) Notice {
 		Key: "due:" + strconv.FormatInt(int64(r.RoundID), 10), URL: pitchURL(r.PitchID) + "#rounds", Thread: pitchThread(r.PitchID), Topic: r.Title,
 		Subject: fmt.Sprintf("Your round on “%s” is due", r.Title),
 		Text:    fmt.Sprintf("The decision round you opened on “%s” has reached its closing time. Close it to record the decision.", r.Title)}
+}
+
+func (d *deriver) webhook() ([]Notice, error) {
+	var pl struct {
+		URL    string `json:"url"`
+		Reason string `json:"reason"`
+	}
+	if err := d.payload(&pl); err != nil {
+		return nil, err
+	}
+	admins, err := d.f.Admins(d.ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := Notice{Kind: WebhookStopped, URL: "/admin/settings#webhooks", Thread: "webhooks", Topic: "Webhooks"}
+	n.Subject = "A webhook was disabled: " + pl.URL
+	n.Text = fmt.Sprintf("Wayfare stopped delivering acts to %s: %s. Check the endpoint, then register it again.", pl.URL, pl.Reason)
+	d.add(n, admins)
+	return d.out, nil
 }

@@ -35,7 +35,9 @@ func (f facts) Journey(context.Context, wayfare.ID) (JourneyFacts, error) {
 func (f facts) Decision(context.Context, wayfare.ID) (DecisionFacts, error) {
 	return DecisionFacts{Outcome: "adopt", Method: "consent", Rationale: "No objection stood."}, nil
 }
-func (f facts) SessionPrompt(context.Context, wayfare.ID) (string, error) { return "Faster reviews", nil }
+func (f facts) SessionPrompt(context.Context, wayfare.ID) (string, error) {
+	return "Faster reviews", nil
+}
 func (f facts) Managers(_ context.Context, g wayfare.ID) ([]wayfare.ID, error) {
 	return f.managers[g], nil
 }
@@ -45,14 +47,19 @@ func (f facts) Members(context.Context, wayfare.ID) ([]wayfare.ID, error) {
 func (f facts) TicketHolders(context.Context, wayfare.ID) ([]wayfare.ID, error) {
 	return []wayfare.ID{10, 20, 21}, nil
 }
-func (f facts) Riders(context.Context, wayfare.ID) ([]wayfare.ID, error) { return []wayfare.ID{20, 21}, nil }
+func (f facts) Riders(context.Context, wayfare.ID) ([]wayfare.ID, error) {
+	return []wayfare.ID{20, 21}, nil
+}
 func (f facts) Drivers(context.Context, wayfare.ID) ([]wayfare.ID, error) {
 	return f.drivers, nil
 }
-func (f facts) Doubters(context.Context, wayfare.ID) ([]wayfare.ID, error) { return []wayfare.ID{21}, nil }
+func (f facts) Doubters(context.Context, wayfare.ID) ([]wayfare.ID, error) {
+	return []wayfare.ID{21}, nil
+}
 func (f facts) Electorate(context.Context, wayfare.ID) ([]wayfare.ID, error) {
 	return []wayfare.ID{1, 20, 21}, nil
 }
+func (f facts) Admins(context.Context) ([]wayfare.ID, error) { return []wayfare.ID{90}, nil }
 func (f facts) FollowsPrivate(context.Context) (bool, error) { return f.private, nil }
 
 type told struct {
@@ -110,6 +117,8 @@ func TestDerive(t *testing.T) {
 		{"a session moving to votes tells the members", org, act(ledger.SessionMoved, 1, `{"from":"clusters","to":"votes"}`),
 			[]told{{SessionPhase, []wayfare.ID{20, 21}}}},
 		{"a session moving to clusters tells nobody", org, act(ledger.SessionMoved, 1, `{"from":"ideas","to":"clusters"}`), nil},
+		{"a webhook disabled tells the admins", org, act(ledger.WebhookDisabled, 0, `{"url":"https://chat.example/hook","reason":"410 Gone"}`),
+			[]told{{WebhookStopped, []wayfare.ID{90}}}},
 		{"an act no rule names tells nobody", org, act(ledger.PersonCreated, 1, `{}`), nil},
 	}
 	for _, tt := range tests {

@@ -29,6 +29,7 @@ const (
 	DoubtRaised            Kind = "doubt.raised"
 	RepitchPosted          Kind = "repitch.posted"
 	SessionPhase           Kind = "session.phase"
+	WebhookStopped         Kind = "webhook.disabled"
 	AccountInvited         Kind = "account.invited"
 	AccountPasswordReset   Kind = "account.password_reset"
 )
@@ -36,7 +37,7 @@ const (
 // inboxKinds are the kinds that reach the inbox and that preferences name;
 // account mails go to the person's address only.
 var inboxKinds = []Kind{DecisionWaiting, RoundOpened, RoundDue, PitchDecided, PitchSold,
-	JourneyNeedsLeadership, JourneyMoved, DoubtRaised, RepitchPosted, SessionPhase}
+	JourneyNeedsLeadership, JourneyMoved, DoubtRaised, RepitchPosted, SessionPhase, WebhookStopped}
 
 // Kinds returns the kinds a person may choose about, in a stable order.
 func Kinds() []Kind { return slices.Clone(inboxKinds) }
@@ -67,6 +68,8 @@ func (k Kind) Label() string {
 		return "Someone answers my doubt with a re-pitch"
 	case SessionPhase:
 		return "A session of my group opens for ideas or votes"
+	case WebhookStopped:
+		return "A webhook stops receiving acts (admins)"
 	}
 	return string(k)
 }
@@ -146,7 +149,7 @@ type Service interface {
 type Mail struct {
 	ID       wayfare.ID
 	PersonID wayfare.ID
-	Kind     string // "notice" or "digest"
+	Kind     string // "notice", "digest" or "account"
 	Name     string
 	Email    string
 	Attempts int
@@ -156,6 +159,8 @@ type Mail struct {
 	// Items are the notifications a "digest" mail covers, oldest first.
 	Items  []*Notification
 	Period string // "daily" or "weekly", for digests
+	// Account is the link an "account" mail carries.
+	Account *AccountMail
 }
 
 // Sent is what became of one mail.

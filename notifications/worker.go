@@ -45,8 +45,6 @@ type Config struct {
 	Webhooks WebhookRunner
 	// Holder names this process among those that share the database.
 	Holder string
-	// Wake is signalled when acts are committed (a ledger subscription).
-	Wake   <-chan *wayfare.Act
 	Logger *slog.Logger
 	Now    func() time.Time
 	// Every is how often the worker looks for work without being woken:
@@ -100,8 +98,9 @@ func NewWorker(cfg Config) *Worker {
 	return w
 }
 
-// Run works until ctx ends, then gives its lease up.
-func (w *Worker) Run(ctx context.Context) {
+// Run works until ctx ends, then gives its lease up. Acts arriving on wake
+// (a ledger subscription) make it look at once rather than at its next tick.
+func (w *Worker) Run(ctx context.Context, wake <-chan *wayfare.Act) {
 	tick := time.NewTicker(w.cfg.Every)
 	defer tick.Stop()
 	for {
@@ -113,17 +112,23 @@ func (w *Worker) Run(ctx context.Context) {
 			_ = w.cfg.Store.Release(context.WithoutCancel(ctx), leaseName, w.cfg.Holder)
 			return
 		case <-tick.C:
-		case <-w.cfg.Wake:
-			w.drain()
+		case _, ok := <-wake:
+			if !ok {
+				wake = nil
+			}
+			drain(wake)
 		}
 	}
 }
 
 // drain takes the acts that woke the worker: it reads the ledger itself.
-func (w *Worker) drain() {
+func drain(wake <-chan *wayfare.Act) {
 	for {
 		select {
-		case <-w.cfg.Wake:
+		case _, ok := <-wake:
+			if !ok {
+				return
+			}
 		default:
 			return
 		}
@@ -173,7 +178,7 @@ func (w *Worker) consume(ctx context.Context, now time.Time) error {
 			}
 			notices = append(notices, ns...)
 		}
-		d := Delivery{Webhooks: w.cfg.Webhooks != nil}
+		d := Delivery{Webhooks: true} // queued whoever delivers them
 		if w.cfg.Mail != nil {
 			d.MailAt = now.Add(w.cfg.MailDelay)
 		}
@@ -207,18 +212,49 @@ func (w *Worker) due(ctx context.Context, now time.Time) error {
 
 // digests queues the digests that are due.
 func (w *Worker) digests(ctx context.Context, now time.Time) error {
+	_, err := w.queueDigests(ctx, now)
+	return err
+}
+
+func (w *Worker) queueDigests(ctx context.Context, now time.Time) (int, error) {
+	queued := 0
 	for {
 		people, err := w.cfg.Store.DueDigests(ctx, now, 1000)
 		if err != nil || len(people) == 0 {
-			return err
+			return queued, err
 		}
-		if _, err := w.cfg.Store.TakeDigests(ctx, people, now); err != nil {
-			return err
-		}
-		if len(people) < 1000 {
-			return nil
+		n, err := w.cfg.Store.TakeDigests(ctx, people, now)
+		queued += n
+		if err != nil || len(people) < 1000 {
+			return queued, err
 		}
 	}
+}
+
+// ErrBusy says another process holds the notifications' lease.
+var ErrBusy = errors.New("notifications: another process holds the lease")
+
+// SendDigests queues the digests due now and sends every mail that is due,
+// as `wayfare digest --send` asks; it returns how many digests were
+// queued. ErrBusy if another process does this work.
+func (w *Worker) SendDigests(ctx context.Context) (int, error) {
+	held, err := w.cfg.Store.Lease(ctx, leaseName, w.cfg.Holder, leaseTTL)
+	if err != nil {
+		return 0, err
+	}
+	if !held {
+		return 0, ErrBusy
+	}
+	defer w.cfg.Store.Release(context.WithoutCancel(ctx), leaseName, w.cfg.Holder)
+	now := w.now()
+	if err := w.consume(ctx, now); err != nil {
+		return 0, err
+	}
+	n, err := w.queueDigests(ctx, now)
+	if err != nil || w.cfg.Mail == nil {
+		return n, err
+	}
+	return n, w.mail(ctx, now)
 }
 
 // mail sends the mail that is due, a batch at a time.

@@ -124,3 +124,7 @@ func (f noticeFacts) FollowsPrivate(ctx context.Context) (bool, error) {
 	p, err := f.db.InfluencePolicy(ctx)
 	return p.FollowsPrivate, err
 }
+
+func (f noticeFacts) Admins(ctx context.Context) ([]wayfare.ID, error) {
+	return f.ids(ctx, `SELECT id FROM people WHERE admin = 1 AND status = 'active' ORDER BY id`)
+}

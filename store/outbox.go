@@ -69,6 +69,13 @@ func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]*notific
 		return nil, err
 	}
 	for i, m := range out {
+		if m.Kind == "account" {
+			var a notifications.AccountMail
+			if err := json.Unmarshal([]byte(payloads[i]), &a); err == nil {
+				m.Account = &a
+			}
+			continue
+		}
 		if err := db.fillMail(ctx, m, payloads[i]); err != nil {
 			return nil, err
 		}
@@ -122,13 +129,15 @@ func (db *DB) MailDone(ctx context.Context, done []notifications.Sent) error {
 			case s.Dropped:
 				_, err = tx.exec(`UPDATE mail_outbox SET state = 'dropped', answer = ? WHERE id = ? AND state = 'pending'`, s.Answer, s.ID)
 			case s.OK:
-				_, err = tx.exec(`UPDATE mail_outbox SET state = 'sent', answer = ?, attempts = attempts + 1, sent_at = ? WHERE id = ? AND state = 'pending'`,
+				_, err = tx.exec(`UPDATE mail_outbox SET state = 'sent', answer = ?, attempts = attempts + 1, sent_at = ?,
+					payload = CASE WHEN kind = 'account' THEN '' ELSE payload END WHERE id = ? AND state = 'pending'`,
 					s.Answer, micros(tx.now), s.ID)
 			case !s.Retry.IsZero():
 				_, err = tx.exec(`UPDATE mail_outbox SET answer = ?, attempts = attempts + 1, due_at = ? WHERE id = ? AND state = 'pending'`,
 					s.Answer, micros(s.Retry), s.ID)
 			default:
-				_, err = tx.exec(`UPDATE mail_outbox SET state = 'failed', answer = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'`,
+				_, err = tx.exec(`UPDATE mail_outbox SET state = 'failed', answer = ?, attempts = attempts + 1,
+					payload = CASE WHEN kind = 'account' THEN '' ELSE payload END WHERE id = ? AND state = 'pending'`,
 					s.Answer, s.ID)
 			}
 			if err != nil {

@@ -99,6 +99,8 @@ type adminSettingsView struct {
 	Policy influence.Policy
 	SignIn signInStatus
 	SCIM   scimView
+	Mail   mailView
+	Hooks  hooksView
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
@@ -113,6 +115,9 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	if err := s.scimSettings(r, &v.SCIM); err != nil {
+		return err
+	}
+	if err := s.notifySettings(r, v); err != nil {
 		return err
 	}
 	v.base.Title, v.Policy, v.SignIn = "Settings · Administration", p, s.signInStatus()

@@ -74,6 +74,7 @@ type adminPeopleView struct {
 	Next          wayfare.ID
 	Form          personForm
 	Errors        map[string]string
+	Mail          bool
 }
 
 // personForm is the add and edit form for a person.
@@ -90,6 +91,7 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 	ctx := r.Context()
 	q := r.URL.Query()
 	v.base.Title = "People · Administration"
+	v.Mail = s.cfg.Mail
 	v.Query, v.Status = strings.TrimSpace(q.Get("q")), q.Get("status")
 	f := people.PersonFilter{Query: v.Query, Status: people.Status(v.Status), Page: wayfare.Page{Limit: 50}}
 	if !f.Status.Valid() {
@@ -161,6 +163,12 @@ func (s *Server) adminCreatePerson(w http.ResponseWriter, r *http.Request) error
 	if len(errs) == 0 {
 		in := people.NewPerson{Name: f.Name, Email: f.Email, Title: f.Title, ManagerID: u.ManagerID.ID, Admin: f.Admin}
 		p, err := s.svc.CreatePerson(r.Context(), in)
+		if err == nil && s.cfg.Mail && r.PostFormValue("invite") == "yes" {
+			if err := s.svc.Invite(r.Context(), p.ID); err != nil {
+				return err
+			}
+			return s.adminBack(w, r, "/admin/people/"+p.ID.String(), p.Name+" was added and invited by e-mail.")
+		}
 		if err == nil {
 			return s.adminBack(w, r, "/admin/people/"+p.ID.String(), p.Name+" was added.")
 		}
@@ -179,6 +187,7 @@ type adminPersonView struct {
 	Tokens  []*people.Token
 	Form    personForm
 	Errors  map[string]string
+	Mail    bool
 }
 
 func (s *Server) adminPerson(w http.ResponseWriter, r *http.Request) error {
@@ -195,7 +204,7 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v := &adminPersonView{base: base{Title: p.Name + " · Administration"}, Person: p, Errors: errs}
+	v := &adminPersonView{base: base{Title: p.Name + " · Administration"}, Person: p, Errors: errs, Mail: s.cfg.Mail}
 	if len(errs) > 0 {
 		v.Problem = formProblem(len(errs))
 	}

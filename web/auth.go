@@ -91,11 +91,14 @@ type loginView struct {
 	Provider string
 	// Passwords says whether people may sign in with a password.
 	Passwords bool
+	// Mail says whether a forgotten password can be reset by e-mail.
+	Mail bool
 }
 
 // newLoginView is the sign-in page, to come back to next after.
 func (s *Server) newLoginView(next, email string) *loginView {
-	v := &loginView{base: base{Title: "Sign in"}, Email: email, Next: safeNext(next), Passwords: !s.cfg.NoPasswordSignIn}
+	v := &loginView{base: base{Title: "Sign in"}, Email: email, Next: safeNext(next), Passwords: !s.cfg.NoPasswordSignIn,
+		Mail: s.cfg.Mail}
 	if s.cfg.SingleSignOn != nil {
 		v.Provider = s.cfg.SingleSignOn.Name()
 	}

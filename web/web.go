@@ -64,6 +64,13 @@ type Services interface {
 	InboxChanged() <-chan struct{}
 	LinkKey(ctx context.Context) ([]byte, error)
 	Unsubscribe(ctx context.Context, personID wayfare.ID) error
+	RequestLink(ctx context.Context, email, kind string) error
+	Invite(ctx context.Context, personID wayfare.ID) error
+	Link(ctx context.Context, token string) (wayfare.ID, string, error)
+	UseLink(ctx context.Context, token, passwordHash string) (wayfare.ID, error)
+	LastMail(ctx context.Context) (store.MailStatus, error)
+	FailedMail(ctx context.Context, limit int) ([]store.FailedMail, error)
+	notifications.WebhookService
 
 	// The versions the pages keep their rendered parts by (see store.DB):
 	// each moves after a commit that changes what it covers.
@@ -94,6 +101,12 @@ type Config struct {
 	// SingleSignOn signs people in through an OpenID provider (nil for
 	// none): the sign-in page offers it.
 	SingleSignOn *SingleSignOn
+	// Mail says that mail is configured: reset links and invitations can
+	// be sent.
+	Mail bool
+	// WebhooksAllowPrivate lets webhooks name loopback and private
+	// addresses (--webhook-allow-private).
+	WebhooksAllowPrivate bool
 	// NoPasswordSignIn turns signing in with a password off; it needs
 	// SingleSignOn.
 	NoPasswordSignIn bool
