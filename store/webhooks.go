@@ -17,7 +17,7 @@ import (
 // to to of the kinds it takes; each act once per endpoint.
 func (tx *Tx) queueWebhooks(from, to wayfare.ID) error {
 	_, err := tx.exec(`INSERT INTO webhook_deliveries (webhook_id, act_id, due_at, created_at)
-		SELECT w.id, a.id, ?, ? FROM acts a JOIN webhooks w ON w.enabled = 1
+		SELECT w.id, a.id, ?, ? FROM acts a JOIN webhooks w ON w.enabled = 1 AND a.id > w.after_act
 			AND (w.kinds = '' OR w.kinds LIKE '%,' || a.verb || ',%')
 		WHERE a.id > ? AND a.id <= ?
 		ON CONFLICT (webhook_id, act_id) DO NOTHING`, micros(tx.now), micros(tx.now), from, to)
@@ -41,7 +41,8 @@ func (db *DB) CreateWebhook(ctx context.Context, in notifications.NewWebhook) (*
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
 		w.CreatedAt = tx.now
-		w.ID, err = tx.insert(`INSERT INTO webhooks (url, format, kinds, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		w.ID, err = tx.insert(`INSERT INTO webhooks (url, format, kinds, secret, created_by, after_act, created_at)
+			VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM acts), ?)`,
 			w.URL, string(w.Format), joinKinds(w.Kinds), w.Secret, nullPerson(actor.PersonID), micros(tx.now))
 		if err != nil {
 			return err

@@ -55,6 +55,8 @@ type Store interface {
 	notifications.Service
 	notifications.Store
 	RecordNotices(ctx context.Context, from, to wayfare.ID, notices []notifications.Notice, d notifications.Delivery) (int, error)
+	notifications.WebhookService
+	notifications.HookStore
 }
 
 // Run runs the contract against stores that open returns, fresh each time.
@@ -117,6 +119,8 @@ var contract = []struct {
 	{"NotificationsOnceAcrossProcesses", testNoticesOnceAcrossProcesses},
 	{"NotificationsPreferencesAndDigests", testPreferencesAndDigests},
 	{"NotificationsMailRetriesAndDrops", testMailRetriesAndDrops},
+	{"WebhooksDeliverOnce", testWebhooksDeliverOnce},
+	{"WebhookGoneIsDisabled", testWebhookGoneIsDisabled},
 }
 
 func system() context.Context {

@@ -133,11 +133,14 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		Header: req.Header.Clone(), Body: body, ID: req.Header.Get(webhook.HeaderID),
 	}
 	reply := Reply{Status: http.StatusUnauthorized, Body: "signature refused"}
-	if r.secret != "" {
-		rec.Err = webhook.Verify(r.secret, req.Header, body, 0, rec.At)
+	r.mu.Lock()
+	secret := r.secret
+	r.mu.Unlock()
+	if secret != "" {
+		rec.Err = webhook.Verify(secret, req.Header, body, 0, rec.At)
 		rec.Verified = rec.Err == nil
 	}
-	if r.secret == "" || rec.Verified {
+	if secret == "" || rec.Verified {
 		reply = r.next()
 	}
 	// The request is recorded on arrival, its status once it is
@@ -223,4 +226,12 @@ func orDefault(v, otherwise int) int {
 		return otherwise
 	}
 	return v
+}
+
+// SetSecret sets the secret the Receiver verifies signatures with, for an
+// endpoint whose secret comes once it is registered.
+func (r *Receiver) SetSecret(secret string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.secret = secret
 }

@@ -80,8 +80,9 @@ CREATE TABLE webhooks (
     kinds       TEXT    NOT NULL DEFAULT '', -- ",verb,verb," or '' for every act
     secret      TEXT    NOT NULL,
     enabled     INTEGER NOT NULL DEFAULT 1,
-    disabled_why TEXT   NOT NULL DEFAULT '',
+    disabled_why TEXT    NOT NULL DEFAULT '',
     created_by  INTEGER REFERENCES people(id),
+    after_act   INTEGER NOT NULL DEFAULT 0, -- it receives the acts after this one
     created_at  INTEGER NOT NULL
 );
 CREATE TABLE webhook_deliveries (
