@@ -72,7 +72,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/notifications/read", s.markRead)
 	s.handle("GET /api/v1/me/preferences", s.getPreferences)
 	s.handle("PUT /api/v1/me/preferences", s.setPreferences)
-	s.handle("POST /api/v1/password-resets", s.requestReset)
+	s.handlePublic("POST /api/v1/password-resets", s.requestReset)
 	s.handle("GET /api/v1/webhooks", s.listWebhooks)
 	s.handle("POST /api/v1/webhooks", s.createWebhook)
 	s.handle("DELETE /api/v1/webhooks/{id}", s.deleteWebhook)

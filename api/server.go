@@ -90,10 +90,20 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // handle wraps a handler: bearer authentication, the body limit, metrics
 // and the problem answer.
-func (s *Server) handle(pattern string, h handlerFunc) {
+func (s *Server) handle(pattern string, h handlerFunc) { s.serve(pattern, h, false) }
+
+// handlePublic is handle for a route anyone may call: a token, when one
+// is sent, must still be good.
+func (s *Server) handlePublic(pattern string, h handlerFunc) { s.serve(pattern, h, true) }
+
+func (s *Server) serve(pattern string, h handlerFunc, public bool) {
 	route := pattern
 	s.mux.Handle(pattern, s.metrics.instrument(route, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, err := s.authenticate(r)
+		var actor wayfare.Actor
+		var err error
+		if !public || r.Header.Get("Authorization") != "" {
+			actor, err = s.authenticate(r)
+		}
 		if err != nil {
 			writeError(w, r, s.log, err)
 			return

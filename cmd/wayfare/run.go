@@ -37,6 +37,8 @@ Usage:
   wayfare analytics share on|off --data DIR
   wayfare analytics private-follows on|off --data DIR
   wayfare report  --data DIR [--top N]
+  wayfare mail test --to E --smtp-url URL --mail-from A [--data DIR]
+  wayfare digest --send --data DIR --smtp-url URL --mail-from A --base-url URL
   wayfare version
 
 Server flags (serve and demo):
@@ -54,12 +56,18 @@ Server flags (serve and demo):
   --oidc-groups-claim C    the claim that lists group paths: members of those that exist
   --oidc-admin-claim C     the claim that makes people admins: C (true) or C=value
   --password-sign-in=false single sign-on only (needs --oidc-issuer)
+  --smtp-url URL           send mail: smtp://[user:pass@]host:port uses STARTTLS when
+                           offered (required with credentials); smtps:// implicit TLS
+  --mail-from A            the address mail comes from (needs --base-url for links)
+  --mail-delay D           how long an immediate mail waits to be read first (5m)
+  --webhook-allow-private  let webhooks reach loopback and private addresses
 
 Flags may also come from the environment: WAYFARE_DATA, WAYFARE_ADDR,
 WAYFARE_TRUSTED_PROXIES, WAYFARE_METRICS_ADDR, WAYFARE_METRICS_TOKEN,
 WAYFARE_BASE_URL, WAYFARE_OIDC_ISSUER, WAYFARE_OIDC_CLIENT_ID,
 WAYFARE_OIDC_CLIENT_SECRET, WAYFARE_OIDC_NAME, WAYFARE_OIDC_CREATE_PEOPLE,
-WAYFARE_OIDC_GROUPS_CLAIM, WAYFARE_OIDC_ADMIN_CLAIM, WAYFARE_PASSWORD_SIGN_IN;
+WAYFARE_OIDC_GROUPS_CLAIM, WAYFARE_OIDC_ADMIN_CLAIM, WAYFARE_PASSWORD_SIGN_IN,
+WAYFARE_SMTP_URL, WAYFARE_MAIL_FROM, WAYFARE_MAIL_DELAY, WAYFARE_WEBHOOK_ALLOW_PRIVATE;
 WAYFARE_SECURE_COOKIES=1 behind TLS.
 `
 
@@ -111,6 +119,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.analytics(ctx, rest)
 	case "report":
 		return e.report(ctx, rest)
+	case "mail":
+		return e.mailCmd(ctx, rest)
+	case "digest":
+		return e.digest(ctx, rest)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "wayfare", Version)
 		return nil

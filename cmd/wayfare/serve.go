@@ -56,12 +56,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 type serveOptions struct {
 	addr, trustedProxies, metricsAddr, metricsToken *string
 	signIn                                          *signInOptions
+	mail                                            *mailOptions
 }
 
 // serveFlags binds the flags of the verbs that serve, each also read from
 // the environment.
 func (e *env) serveFlags(fs *flag.FlagSet) *serveOptions {
-	return &serveOptions{
+	o := &serveOptions{
 		addr: e.addrFlag(fs, "127.0.0.1:8080"),
 		trustedProxies: fs.String("trusted-proxies", e.getenv("WAYFARE_TRUSTED_PROXIES"),
 			"`CIDRs` of reverse proxies whose X-Forwarded-For is believed, comma-separated (env WAYFARE_TRUSTED_PROXIES)"),
@@ -71,6 +72,8 @@ func (e *env) serveFlags(fs *flag.FlagSet) *serveOptions {
 			"require Authorization: Bearer `token` for /metrics (env WAYFARE_METRICS_TOKEN)"),
 		signIn: e.signInFlags(fs),
 	}
+	o.mail = e.mailFlags(fs, o.signIn.baseURL)
+	return o
 }
 
 // handler puts the API, provisioning and the pages behind one handler, and returns the
@@ -83,7 +86,9 @@ func (e *env) handler(db *store.DB, o *serveOptions) (main, metrics http.Handler
 	}
 	secure := e.getenv("WAYFARE_SECURE_COOKIES") == "1"
 	apiServer := api.New(db, e.log, Version)
-	pages, err := web.New(db, e.log, o.signIn.config(web.Config{SecureCookies: secure, TrustedProxies: proxies, SCIMPath: scim.Prefix}))
+	apiServer.WebhooksAllowPrivate = *o.mail.allowPrivate
+	pages, err := web.New(db, e.log, o.signIn.config(web.Config{SecureCookies: secure, TrustedProxies: proxies, SCIMPath: scim.Prefix,
+		Mail: *o.mail.smtpURL != "", WebhooksAllowPrivate: *o.mail.allowPrivate}))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,6 +115,10 @@ func (e *env) listen(ctx context.Context, db *store.DB, o *serveOptions, ready f
 	if err != nil {
 		return err
 	}
+	worker, err := e.worker(db, o.mail, holderName())
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *o.addr)
 	if err != nil {
 		return err
@@ -128,6 +137,15 @@ func (e *env) listen(ctx context.Context, db *store.DB, o *serveOptions, ready f
 		servers[newHTTPServer(metrics, context.Background())] = mln
 	}
 	db.WarmInfluence()
+	work, stopWork := context.WithCancel(context.Background())
+	workDone := make(chan struct{})
+	wake := db.Hub().Subscribe(64)
+	go func() {
+		defer close(workDone)
+		defer wake.Close()
+		worker.Run(work, wake.C)
+	}()
+	defer func() { stopWork(); <-workDone }()
 	errc := make(chan error, len(servers))
 	for s, l := range servers {
 		go func() { errc <- s.Serve(l) }()
