@@ -235,3 +235,11 @@ func (r *Receiver) SetSecret(secret string) {
 	defer r.mu.Unlock()
 	r.secret = secret
 }
+
+// ClearScript drops the answers not given yet: from now on the Receiver
+// answers 200.
+func (r *Receiver) ClearScript() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.script = nil
+}
