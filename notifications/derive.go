@@ -79,6 +79,8 @@ func Derive(ctx context.Context, a *wayfare.Act, f Facts) ([]Notice, error) {
 		return d.session()
 	case ledger.WebhookDisabled:
 		return d.webhook()
+	case ledger.TokenCreated, ledger.PasswordSet:
+		return d.signIn()
 	}
 	return nil, nil
 }
@@ -116,7 +118,12 @@ func (d *deriver) actor() string {
 
 // add appends a notice for people, leaving out the actor and repeats.
 func (d *deriver) add(n Notice, people ...[]wayfare.ID) {
-	seen := map[wayfare.ID]bool{d.act.PersonID: true, 0: true}
+	d.addFor(n, false, people...)
+}
+
+// addFor is add that may tell the actor too.
+func (d *deriver) addFor(n Notice, actorToo bool, people ...[]wayfare.ID) {
+	seen := map[wayfare.ID]bool{d.act.PersonID: !actorToo, 0: true}
 	for _, list := range people {
 		for _, id := range list {
 			if !seen[id] {
@@ -419,5 +426,28 @@ func (d *deriver) webhook() ([]Notice, error) {
 	n.Subject = "A webhook was disabled: " + pl.URL
 	n.Text = fmt.Sprintf("Wayfare stopped delivering acts to %s: %s. Check the endpoint, then register it again.", pl.URL, pl.Reason)
 	d.add(n, admins)
+	return d.out, nil
+}
+
+// signIn tells a person of a new way into their account, whoever made it:
+// if it was not them, they learn it in time to act.
+func (d *deriver) signIn() ([]Notice, error) {
+	person := d.act.SubjectID
+	n := Notice{Kind: AccountSignIn, Thread: "account:" + person.String(), Topic: "Your account"}
+	if d.act.Verb == ledger.PasswordSet {
+		n.URL, n.Subject = "/account", "Your password was set"
+		n.Text = "A new password was set for your Wayfare account. If it was not you, set another at once and tell an admin."
+	} else {
+		var pl struct {
+			Name string `json:"name"`
+			Kind string `json:"kind"`
+		}
+		if err := d.payload(&pl); err != nil || pl.Kind != "api" {
+			return nil, err
+		}
+		n.URL, n.Subject = "/account/tokens", fmt.Sprintf("A new API token “%s” acts as you", pl.Name)
+		n.Text = fmt.Sprintf("An API token named “%s” can now use Wayfare as you. If you did not make it, revoke it and tell an admin.", pl.Name)
+	}
+	d.addFor(n, true, []wayfare.ID{person})
 	return d.out, nil
 }

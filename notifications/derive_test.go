@@ -119,6 +119,14 @@ func TestDerive(t *testing.T) {
 		{"a session moving to clusters tells nobody", org, act(ledger.SessionMoved, 1, `{"from":"ideas","to":"clusters"}`), nil},
 		{"a webhook disabled tells the admins", org, act(ledger.WebhookDisabled, 0, `{"url":"https://chat.example/hook","reason":"410 Gone"}`),
 			[]told{{WebhookStopped, []wayfare.ID{90}}}},
+		{"a password set tells its person, even when they set it", org, func() *wayfare.Act { a := act(ledger.PasswordSet, 10, ""); a.SubjectID = 10; return a }(),
+			[]told{{AccountSignIn, []wayfare.ID{10}}}},
+		{"an API token made by an admin tells its owner", org, func() *wayfare.Act {
+			a := act(ledger.TokenCreated, 90, `{"token_id":"3","name":"laptop","kind":"api"}`)
+			a.SubjectID = 20
+			return a
+		}(), []told{{AccountSignIn, []wayfare.ID{20}}}},
+		{"a provisioning token tells nobody", org, act(ledger.TokenCreated, 90, `{"token_id":"3","name":"okta","kind":"scim"}`), nil},
 		{"an act no rule names tells nobody", org, act(ledger.PersonCreated, 1, `{}`), nil},
 	}
 	for _, tt := range tests {

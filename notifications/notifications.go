@@ -30,6 +30,7 @@ const (
 	RepitchPosted          Kind = "repitch.posted"
 	SessionPhase           Kind = "session.phase"
 	WebhookStopped         Kind = "webhook.disabled"
+	AccountSignIn          Kind = "account.sign_in"
 	AccountInvited         Kind = "account.invited"
 	AccountPasswordReset   Kind = "account.password_reset"
 )
@@ -37,7 +38,7 @@ const (
 // inboxKinds are the kinds that reach the inbox and that preferences name;
 // account mails go to the person's address only.
 var inboxKinds = []Kind{DecisionWaiting, RoundOpened, RoundDue, PitchDecided, PitchSold,
-	JourneyNeedsLeadership, JourneyMoved, DoubtRaised, RepitchPosted, SessionPhase, WebhookStopped}
+	JourneyNeedsLeadership, JourneyMoved, DoubtRaised, RepitchPosted, SessionPhase, AccountSignIn, WebhookStopped}
 
 // Kinds returns the kinds a person may choose about, in a stable order.
 func Kinds() []Kind { return slices.Clone(inboxKinds) }
@@ -68,6 +69,8 @@ func (k Kind) Label() string {
 		return "Someone answers my doubt with a re-pitch"
 	case SessionPhase:
 		return "A session of my group opens for ideas or votes"
+	case AccountSignIn:
+		return "A new way into my account: a password set, an API token made"
 	case WebhookStopped:
 		return "A webhook stops receiving acts (admins)"
 	}
@@ -152,6 +155,7 @@ type Mail struct {
 	Kind     string // "notice", "digest" or "account"
 	Name     string
 	Email    string
+	Active   bool // a person deactivated since is sent nothing
 	Attempts int
 	// Notice is the notification a "notice" mail tells; it has been read
 	// in the browser when its ReadAt is set.

@@ -89,6 +89,9 @@ func (p *Post) compose(ctx context.Context, m *Mail, key []byte, now time.Time) 
 	prefs := p.BaseURL + "/account/notifications"
 	domain := p.domain()
 	msg := &mail.Message{To: to, Unsubscribe: unsubscribe, Date: now}
+	if !m.Active {
+		return nil, "the person has left", nil
+	}
 	var err error
 	switch m.Kind {
 	case "notice":

@@ -44,9 +44,9 @@ func TestPostSendsNoticesThreadedWithUnsubscribe(t *testing.T) {
 	readOne := notice(3, "pitch:9", "Weekly demos", "Already seen")
 	readOne.ReadAt = &read
 	mails := []*notifications.Mail{
-		{ID: 1, PersonID: 7, Kind: "notice", Name: "Ana", Email: "ana@example.test", Notice: notice(11, "pitch:9", "Weekly demos", "“Weekly demos”: adopted")},
-		{ID: 2, PersonID: 7, Kind: "notice", Name: "Ana", Email: "ana@example.test", Notice: notice(12, "pitch:9", "Weekly demos", "<script>x</script> sold")},
-		{ID: 3, PersonID: 7, Kind: "notice", Name: "Ana", Email: "ana@example.test", Notice: readOne},
+		{ID: 1, PersonID: 7, Kind: "notice", Active: true, Name: "Ana", Email: "ana@example.test", Notice: notice(11, "pitch:9", "Weekly demos", "“Weekly demos”: adopted")},
+		{ID: 2, PersonID: 7, Kind: "notice", Active: true, Name: "Ana", Email: "ana@example.test", Notice: notice(12, "pitch:9", "Weekly demos", "<script>x</script> sold")},
+		{ID: 3, PersonID: 7, Kind: "notice", Active: true, Name: "Ana", Email: "ana@example.test", Notice: readOne},
 	}
 	done := p.Post(context.Background(), mails, time.Now())
 	if len(done) != 3 {
@@ -96,7 +96,7 @@ func TestPostDigestGroupsByThread(t *testing.T) {
 	seen.ReadAt = &read
 	items := []*notifications.Notification{notice(1, "pitch:9", "Weekly demos", "First ticket"),
 		notice(2, "journey:2", "Office move", "Departed"), notice(3, "pitch:9", "Weekly demos", "All tickets"), seen}
-	done := p.Post(context.Background(), []*notifications.Mail{{ID: 5, PersonID: 8, Kind: "digest", Name: "Bo",
+	done := p.Post(context.Background(), []*notifications.Mail{{ID: 5, PersonID: 8, Kind: "digest", Active: true, Name: "Bo",
 		Email: "bo@example.test", Items: items, Period: "daily"}}, time.Now())
 	if len(done) != 1 || !done[0].OK {
 		t.Fatalf("done = %+v", done)
@@ -116,7 +116,7 @@ func TestPostDigestGroupsByThread(t *testing.T) {
 	}
 	// A digest whose items were all read, with nothing waiting, is dropped.
 	p.Waiting = nil
-	done = p.Post(context.Background(), []*notifications.Mail{{ID: 6, PersonID: 8, Kind: "digest", Email: "bo@example.test",
+	done = p.Post(context.Background(), []*notifications.Mail{{ID: 6, PersonID: 8, Kind: "digest", Active: true, Email: "bo@example.test",
 		Items: []*notifications.Notification{seen}, Period: "daily"}}, time.Now())
 	if len(done) != 1 || !done[0].Dropped {
 		t.Fatalf("empty digest: %+v", done)
@@ -130,20 +130,36 @@ func TestPostRetriesTemporaryFailures(t *testing.T) {
 	p := newPost(t, srv, nil)
 	srv.FailNext(1, "451 4.3.0 Try again later")
 	now := time.Now()
-	done := p.Post(context.Background(), []*notifications.Mail{{ID: 1, PersonID: 7, Kind: "notice", Email: "ana@example.test",
+	done := p.Post(context.Background(), []*notifications.Mail{{ID: 1, PersonID: 7, Kind: "notice", Active: true, Email: "ana@example.test",
 		Notice: notice(1, "pitch:1", "T", "S")}}, now)
 	if len(done) != 1 || done[0].OK || done[0].Retry.IsZero() || !strings.Contains(done[0].Answer, "451") {
 		t.Fatalf("temporary: %+v", done)
 	}
 	srv.FailNext(1, "550 5.1.1 No such user")
-	done = p.Post(context.Background(), []*notifications.Mail{{ID: 2, PersonID: 7, Kind: "notice", Email: "nobody@example.test",
+	done = p.Post(context.Background(), []*notifications.Mail{{ID: 2, PersonID: 7, Kind: "notice", Active: true, Email: "nobody@example.test",
 		Notice: notice(2, "pitch:1", "T", "S")}}, now)
 	if len(done) != 1 || done[0].OK || !done[0].Retry.IsZero() || !strings.Contains(done[0].Answer, "550") {
 		t.Fatalf("permanent: %+v", done)
 	}
-	done = p.Post(context.Background(), []*notifications.Mail{{ID: 3, PersonID: 7, Kind: "notice", Email: "ana@example.test",
+	done = p.Post(context.Background(), []*notifications.Mail{{ID: 3, PersonID: 7, Kind: "notice", Active: true, Email: "ana@example.test",
 		Attempts: notifications.MaxAttempts - 1, Notice: notice(3, "pitch:1", "T", "S")}}, now)
 	if len(done) != 1 || !done[0].OK {
 		t.Fatalf("after failures: %+v", done)
+	}
+}
+
+// TestPostSendsNothingToLeavers: a person deactivated after their mail was
+// queued is sent nothing.
+func TestPostSendsNothingToLeavers(t *testing.T) {
+	srv := mailtest.Start(t)
+	p := newPost(t, srv, nil)
+	done := p.Post(context.Background(), []*notifications.Mail{{ID: 1, PersonID: 7, Kind: "notice", Email: "left@example.test",
+		Notice: notice(1, "pitch:1", "T", "S")}}, time.Now())
+	if len(done) != 1 || !done[0].Dropped {
+		t.Fatalf("done = %+v", done)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("%d mails to a leaver", n)
 	}
 }

@@ -42,7 +42,7 @@ func (db *DB) Release(ctx context.Context, name, holder string) error {
 
 // DueMail returns up to limit mails due at now, oldest first.
 func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]*notifications.Mail, error) {
-	rows, err := db.readQuery(ctx, `SELECT o.id, o.person_id, o.kind, p.name, p.email, o.attempts, o.notification_id, o.period, o.payload
+	rows, err := db.readQuery(ctx, `SELECT o.id, o.person_id, o.kind, p.name, p.email, p.status = 'active', o.attempts, o.notification_id, o.period, o.payload
 		FROM mail_outbox o JOIN people p ON p.id = o.person_id
 		WHERE o.state = 'pending' AND o.due_at <= ? ORDER BY o.due_at, o.id LIMIT ?`, micros(now), limit)
 	if err != nil {
@@ -54,7 +54,7 @@ func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]*notific
 		m := &notifications.Mail{}
 		var nid sql.NullInt64
 		var payload string
-		if err := rows.Scan(&m.ID, &m.PersonID, &m.Kind, &m.Name, &m.Email, &m.Attempts, &nid, &m.Period, &payload); err != nil {
+		if err := rows.Scan(&m.ID, &m.PersonID, &m.Kind, &m.Name, &m.Email, &m.Active, &m.Attempts, &nid, &m.Period, &payload); err != nil {
 			rows.Close()
 			return nil, err
 		}

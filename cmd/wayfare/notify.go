@@ -190,6 +190,10 @@ func (e *env) digest(ctx context.Context, args []string) error {
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d digests sent.\n", n)
+	if n == 1 {
+		fmt.Fprintln(e.stdout, "1 digest sent.")
+	} else {
+		fmt.Fprintf(e.stdout, "%d digests sent.\n", n)
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/notifications"
 	"github.com/wayfare-org/wayfare/notifications/mail/mailtest"
 	"github.com/wayfare-org/wayfare/notifications/webhook/webhooktest"
 	"github.com/wayfare-org/wayfare/people"
@@ -122,9 +125,17 @@ func TestMailAndWebhooksFromTheServer(t *testing.T) {
 		}
 		res.Body.Close()
 	}
-	msgs := smtp.Wait(t, 2, 10*time.Second)
-	reset := msgs[1]
-	if reset.To[0] != "nia@example.test" {
+	var reset mailtest.Received
+	deadline := time.Now().Add(10 * time.Second)
+	for reset.Data == nil && time.Now().Before(deadline) {
+		for _, m := range smtp.Messages() {
+			if strings.Contains(m.Text, site+"/reset/") {
+				reset = m
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(reset.To) == 0 || reset.To[0] != "nia@example.test" {
 		t.Fatalf("reset went to %v", reset.To)
 	}
 	link = strings.Replace(linkIn(t, reset, site, "/reset/"), site, base, 1)
@@ -136,8 +147,17 @@ func TestMailAndWebhooksFromTheServer(t *testing.T) {
 		t.Fatalf("reset twice: %d", res.StatusCode)
 	}
 	time.Sleep(500 * time.Millisecond)
-	if n := len(smtp.Messages()); n != 2 {
-		t.Fatalf("%d mails: the unknown address must get none", n)
+	links := 0
+	for _, m := range smtp.Messages() {
+		if m.To[0] == "nobody@example.test" {
+			t.Fatal("a mail went to an address no account has")
+		}
+		if m.To[0] == "nia@example.test" && (strings.Contains(m.Text, "/reset/") || strings.Contains(m.Text, "/invite/")) {
+			links++
+		}
+	}
+	if links != 2 {
+		t.Fatalf("%d link mails, want the invitation and one reset", links)
 	}
 
 	// Three tickets for the manager's group: the manager is mailed.
@@ -154,7 +174,7 @@ func TestMailAndWebhooksFromTheServer(t *testing.T) {
 		}
 	}
 	var waiting *mailtest.Received
-	deadline := time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(10 * time.Second)
 	for waiting == nil && time.Now().Before(deadline) {
 		for _, m := range smtp.Messages() {
 			if m.To[0] == "manager@example.test" && strings.Contains(m.Subject(), "waits for your decision") {
@@ -225,5 +245,65 @@ func TestMailTestCommand(t *testing.T) {
 	smtp.FailNext(1, "554 5.7.1 Relay access denied")
 	if _, err := mailTest(); err == nil || !strings.Contains(err.Error(), "554 5.7.1 Relay access denied") {
 		t.Fatalf("a refusal: %v", err)
+	}
+}
+
+// TestDigestSendCommand sends the digests due now, once.
+func TestDigestSendCommand(t *testing.T) {
+	dir := t.TempDir()
+	o := e2eSeed(t, dir, 2)
+	smtp := mailtest.Start(t)
+	ctx := system(context.Background())
+	db, err := store.Open(ctx, store.Config{Path: filepath.Join(dir, "wayfare.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, _ := db.PersonByEmail(ctx, "manager@example.test")
+	asMgr := wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: mgr.ID})
+	if _, err := db.SetPreferences(asMgr, notifications.Preferences{Email: notifications.Daily, DigestHour: 6, TimeZone: "UTC"}); err != nil {
+		t.Fatal(err)
+	}
+	p0, _ := db.PersonByEmail(ctx, "person0@example.test")
+	pitch, err := db.Publish(wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: p0.ID}), leadership.NewPitch{GroupID: o.group,
+		Kind: leadership.Proposal, Title: "Quiet Fridays", StatusQuo: "Meetings.", BetterWay: "None on Fridays.", TicketsWanted: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.BuyTicket(wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: p0.ID}), pitch.ID); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "wayfare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The digest hour has come.
+	if _, err := raw.Exec(`UPDATE preferences SET next_digest_at = ? WHERE person_id = ?`, time.Now().Add(-time.Minute).UnixMicro(), mgr.ID); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	digest := func() string {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"digest", "--send", "--data", dir, "--smtp-url", smtp.URL(), "--mail-from", "wayfare@example.test",
+			"--base-url", "https://wayfare.example.test"}, func(string) string { return "" }, nil, &out, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	if out := digest(); !strings.Contains(out, "1 digest sent.") {
+		t.Fatalf("digest --send: %q", out)
+	}
+	var got *mailtest.Received
+	for _, m := range smtp.Wait(t, 1, 5*time.Second) {
+		if m.To[0] == "manager@example.test" && strings.Contains(m.Subject(), "digest") {
+			got = &m
+		}
+	}
+	if got == nil || !strings.Contains(got.Text, "Quiet Fridays") || !strings.Contains(got.Text, "waiting for your decision") && !strings.Contains(got.Text, "Still waiting") {
+		t.Fatalf("the manager's digest: %+v", got)
+	}
+	if out := digest(); !strings.Contains(out, "0 digests sent.") {
+		t.Fatalf("a second run: %q", out)
 	}
 }

@@ -27,6 +27,8 @@ func (p *postbox) Post(_ context.Context, mails []*notifications.Mail, now time.
 	var out []notifications.Sent
 	for _, m := range mails {
 		switch {
+		case !m.Active:
+			out = append(out, notifications.Sent{ID: m.ID, Dropped: true, Answer: "left"})
 		case m.Notice != nil && m.Notice.ReadAt != nil:
 			out = append(out, notifications.Sent{ID: m.ID, Dropped: true, Answer: "read"})
 		case p.fail:
