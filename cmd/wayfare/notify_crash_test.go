@@ -88,7 +88,9 @@ func seedCrowd(t *testing.T, dir string, n int, hookURL string) (secret string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	as := func(id wayfare.ID) context.Context { return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: id}) }
+	as := func(id wayfare.ID) context.Context {
+		return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: id})
+	}
 	if _, err := db.OpenSession(as(mgr.ID), management.NewSession{GroupID: g.ID, Prompt: "What slows us down?", VotesPerPerson: 3}); err != nil {
 		t.Fatal(err)
 	}
