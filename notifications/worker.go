@@ -56,7 +56,7 @@ type Config struct {
 const (
 	DefaultMailDelay = 5 * time.Minute
 	DefaultEvery     = time.Second
-	leaseTTL         = 30 * time.Second
+	leaseTTL         = 15 * time.Second
 	leaseName        = "notifications"
 	batchActs        = 500
 )
@@ -78,7 +78,12 @@ type Worker struct {
 	now       func() time.Time
 	lastDue   time.Time
 	lastBrief time.Time
+	heldUntil time.Time // the lease is ours until then, as far as we know
 }
+
+// settle is how long the worker lets acts gather after it is woken, so
+// that a burst of acts is one cycle of work, not one each.
+const settle = 100 * time.Millisecond
 
 // NewWorker returns a worker; Run starts it.
 func NewWorker(cfg Config) *Worker {
@@ -116,6 +121,10 @@ func (w *Worker) Run(ctx context.Context, wake <-chan *wayfare.Act) {
 			if !ok {
 				wake = nil
 			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(settle):
+			}
 			drain(wake)
 		}
 	}
@@ -137,8 +146,7 @@ func drain(wake <-chan *wayfare.Act) {
 
 // Cycle does the work that is due once, if this process holds the lease.
 func (w *Worker) Cycle(ctx context.Context) error {
-	held, err := w.cfg.Store.Lease(ctx, leaseName, w.cfg.Holder, leaseTTL)
-	if err != nil || !held {
+	if err := w.lease(ctx); err != nil || w.heldUntil.IsZero() {
 		return err
 	}
 	now := w.now()
@@ -158,6 +166,21 @@ func (w *Worker) Cycle(ctx context.Context) error {
 		errs = append(errs, w.cfg.Webhooks.RunDue(ctx, now))
 	}
 	return errors.Join(errs...)
+}
+
+// lease takes or renews the lease when a third of its time has passed, so
+// that a busy worker does not write it at every cycle.
+func (w *Worker) lease(ctx context.Context) error {
+	now := time.Now()
+	if now.Before(w.heldUntil.Add(-2 * leaseTTL / 3)) {
+		return nil
+	}
+	held, err := w.cfg.Store.Lease(ctx, leaseName, w.cfg.Holder, leaseTTL)
+	w.heldUntil = time.Time{}
+	if err == nil && held {
+		w.heldUntil = now.Add(leaseTTL)
+	}
+	return err
 }
 
 // consume derives the notices of every act after the position, a batch
