@@ -27,6 +27,7 @@ import (
 	"github.com/wayfare-org/wayfare/api"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/ledger"
+	"github.com/wayfare-org/wayfare/notifications"
 	"github.com/wayfare-org/wayfare/people"
 )
 
@@ -296,7 +297,7 @@ func (v *specValidator) visit(schema string, b []byte) error {
 }
 
 // specRoutePattern finds the patterns registered in routes.go.
-var specRoutePattern = regexp.MustCompile(`(?:\bs\.handle|\.HandleFunc|\.Handle)\(\s*"([^"]*)"`)
+var specRoutePattern = regexp.MustCompile(`(?:\bs\.handle|\bs\.handlePublic|\.HandleFunc|\.Handle)\(\s*"([^"]*)"`)
 
 // TestOpenAPIDocumentIsValid checks that api/openapi.json is a valid
 // OpenAPI document that lists exactly the routes of routes.go, and that its
@@ -365,6 +366,11 @@ func checkSpecEnums(t *testing.T, doc *openapi3.T) {
 	sort.Strings(verbs)
 	if got := enum("Verb"); !slices.Equal(specSorted(got), verbs) {
 		t.Errorf("Verb enum = %v, want ledger.Verbs() = %v", specSorted(got), verbs)
+	}
+	for _, k := range notifications.Kinds() {
+		if !slices.Contains(enum("NotificationKind"), string(k)) {
+			t.Errorf("the notification kind %s is missing from the NotificationKind enum", k)
+		}
 	}
 	valid := map[string]func(string) bool{
 		"Function":    func(s string) bool { return wayfare.Function(s).Valid() },

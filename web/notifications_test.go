@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,18 +26,18 @@ func (s *site) notify() {
 // empties the count.
 func TestInboxPages(t *testing.T) {
 	s := newSite(t)
-	s.notify() // the fixture's adoption: the author and the rider hear of it
+	s.notify() // the fixture: the author's password set, the pitch sold out and adopted
 	author := s.signIn("author")
 	_, home := author.get("/")
-	if !strings.Contains(home, `data-unread="2"`) {
-		t.Fatalf("the author's bell does not count 2:\n%s", home)
+	if !strings.Contains(home, `data-unread="3"`) {
+		t.Fatalf("the author's bell does not count 3:\n%s", home)
 	}
 	_, page := author.get("/notifications")
-	if !strings.Contains(page, "Unread (2)") || !strings.Contains(page, "“Weekly demos”: adopted") {
+	if !strings.Contains(page, "Unread (3)") || !strings.Contains(page, "“Weekly demos”: adopted") || !strings.Contains(page, "Your password was set") {
 		t.Fatalf("inbox:\n%s", page)
 	}
 	ns, err := s.db.Notifications(s.as("author"), notifications.Filter{})
-	if err != nil || len(ns) != 2 {
+	if err != nil || len(ns) != 3 {
 		t.Fatalf("notifications: %d, %v", len(ns), err)
 	}
 	res, _ := author.get("/notifications/" + ns[0].ID.String())
@@ -44,7 +45,7 @@ func TestInboxPages(t *testing.T) {
 		t.Fatalf("open: %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	_, home = author.get("/")
-	if !strings.Contains(home, `data-unread="1"`) {
+	if !strings.Contains(home, `data-unread="2"`) {
 		t.Fatal("opening a notification did not mark it read")
 	}
 	// Another person's notification is not found, and not marked.
@@ -119,6 +120,11 @@ func TestUnsubscribeLink(t *testing.T) {
 // changes.
 func TestBellCountsLive(t *testing.T) {
 	s := newSite(t)
+	s.notify() // what the fixture did: the manager's password set
+	before, err := s.db.Unread(s.as("manager"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := s.signIn("manager")
 	req, _ := http.NewRequest("GET", s.srv.URL+"/events", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -144,7 +150,7 @@ func TestBellCountsLive(t *testing.T) {
 			event = strings.TrimPrefix(line, "event: ")
 		}
 		if event == "inbox" && strings.HasPrefix(line, "data: ") {
-			if got := strings.TrimPrefix(line, "data: "); got != `{"unread":1}` {
+			if got, want := strings.TrimPrefix(line, "data: "), fmt.Sprintf(`{"unread":%d}`, before+1); got != want {
 				t.Fatalf("inbox event = %s", got)
 			}
 			return

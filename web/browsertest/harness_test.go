@@ -77,9 +77,10 @@ type person struct {
 
 // suite is one server, one browser and the people playing the story.
 type suite struct {
-	t       *testing.T // the top-level test: tabs live as long as it does
-	base    string     // the server's URL
-	admin   string     // the admin's API token, printed by wayfare demo
+	t       *testing.T        // the top-level test: tabs live as long as it does
+	base    string            // the server's URL
+	admin   string            // the admin's API token, printed by wayfare demo
+	tokens  map[string]string // every persona's API token by e-mail, printed by wayfare demo
 	byEmail map[string]person
 	browser context.Context
 	tabs    map[string]*tab // signed-in tabs by e-mail; "" is signed out
@@ -101,7 +102,8 @@ func newSuite(t *testing.T, flags ...string) *suite {
 	s := &suite{t: t, byEmail: map[string]person{}, tabs: map[string]*tab{}}
 	trackSources(t)
 	start := time.Now()
-	s.base, s.admin = startServer(t, flags...)
+	s.base, s.tokens = startServer(t, flags...)
+	s.admin = s.tokens[emailAdmin]
 	t.Logf("server up at %s in %s", s.base, time.Since(start).Round(time.Millisecond))
 	s.loadPeople(t)
 	start = time.Now()
@@ -156,8 +158,9 @@ func repoRoot(t *testing.T) string {
 
 // startServer builds cmd/wayfare and runs "wayfare demo" on port 0 in a
 // temporary data directory, with more flags when given (a later --addr
-// wins); it returns the URL and the admin's token.
-func startServer(t *testing.T, flags ...string) (string, string) {
+// wins); it returns the URL and the API tokens it printed for the
+// personas, by e-mail address (the admin's among them).
+func startServer(t *testing.T, flags ...string) (string, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "wayfare")
@@ -210,8 +213,8 @@ func startServer(t *testing.T, flags ...string) (string, string) {
 		}
 		close(lines)
 	}()
-	var url, token string
-	var afterAdmin bool
+	var url, email string // email: the persona whose token comes next
+	tokens := map[string]string{}
 	timeout := time.After(90 * time.Second)
 	for {
 		select {
@@ -222,15 +225,15 @@ func startServer(t *testing.T, flags ...string) (string, string) {
 			if i := strings.Index(line, "serving at http://"); i >= 0 {
 				url = strings.TrimSpace(line[i+len("serving at "):])
 			}
-			if afterAdmin && strings.Contains(line, "token ") {
-				f := strings.Fields(line)
-				token, afterAdmin = f[len(f)-1], false
+			f := strings.Fields(line)
+			switch {
+			case email != "" && len(f) == 2 && f[0] == "token":
+				tokens[email], email = f[1], ""
+			case len(f) > 0 && strings.HasSuffix(f[len(f)-1], "@demo.test"):
+				email = f[len(f)-1]
 			}
-			if strings.HasSuffix(strings.TrimSpace(line), " "+emailAdmin) {
-				afterAdmin = true
-			}
-			if url != "" && token != "" {
-				return url, token
+			if url != "" && tokens[emailAdmin] != "" { // the admin is printed last
+				return url, tokens
 			}
 		case <-timeout:
 			t.Fatalf("wayfare demo printed no URL and admin token in 90 s; stderr:\n%s", stderr.tail(4096))
