@@ -57,8 +57,9 @@ const (
 	DefaultMailDelay = 5 * time.Minute
 	DefaultEvery     = time.Second
 	leaseTTL         = 15 * time.Second
-	leaseName        = "notifications"
-	batchActs        = 500
+	// LeaseName names the lease of the notifications' work.
+	LeaseName = "notifications"
+	batchActs = 500
 )
 
 // Postman sends the mails of the outbox and says what became of each.
@@ -114,7 +115,7 @@ func (w *Worker) Run(ctx context.Context, wake <-chan *wayfare.Act) {
 		}
 		select {
 		case <-ctx.Done():
-			_ = w.cfg.Store.Release(context.WithoutCancel(ctx), leaseName, w.cfg.Holder)
+			_ = w.cfg.Store.Release(context.WithoutCancel(ctx), LeaseName, w.cfg.Holder)
 			return
 		case <-tick.C:
 		case _, ok := <-wake:
@@ -175,7 +176,7 @@ func (w *Worker) lease(ctx context.Context) error {
 	if now.Before(w.heldUntil.Add(-2 * leaseTTL / 3)) {
 		return nil
 	}
-	held, err := w.cfg.Store.Lease(ctx, leaseName, w.cfg.Holder, leaseTTL)
+	held, err := w.cfg.Store.Lease(ctx, LeaseName, w.cfg.Holder, leaseTTL)
 	w.heldUntil = time.Time{}
 	if err == nil && held {
 		w.heldUntil = now.Add(leaseTTL)
@@ -261,14 +262,14 @@ var ErrBusy = errors.New("notifications: another process holds the lease")
 // as `wayfare digest --send` asks; it returns how many digests were
 // queued. ErrBusy if another process does this work.
 func (w *Worker) SendDigests(ctx context.Context) (int, error) {
-	held, err := w.cfg.Store.Lease(ctx, leaseName, w.cfg.Holder, leaseTTL)
+	held, err := w.cfg.Store.Lease(ctx, LeaseName, w.cfg.Holder, leaseTTL)
 	if err != nil {
 		return 0, err
 	}
 	if !held {
 		return 0, ErrBusy
 	}
-	defer w.cfg.Store.Release(context.WithoutCancel(ctx), leaseName, w.cfg.Holder)
+	defer w.cfg.Store.Release(context.WithoutCancel(ctx), LeaseName, w.cfg.Holder)
 	now := w.now()
 	if err := w.consume(ctx, now); err != nil {
 		return 0, err

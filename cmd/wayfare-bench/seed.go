@@ -12,6 +12,7 @@ import (
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
 	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/notifications"
 	"github.com/wayfare-org/wayfare/store"
 )
 
@@ -70,6 +71,19 @@ func (b *bench) seed(ctx context.Context) (*State, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	// The notifications of the seeding are derived now, as a server that
+	// ran all along would have: a measured server starts caught up.
+	err = b.withStore(ctx, func(db *store.DB) error {
+		return b.timed(st, "notifications of the seeding", func() error {
+			if err := notifications.NewWorker(notifications.Config{Store: db, Holder: "wayfare-bench"}).Cycle(ctx); err != nil {
+				return err
+			}
+			return db.Release(ctx, notifications.LeaseName, "wayfare-bench")
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return st, st.save(b.seedDir())
 }
