@@ -151,10 +151,14 @@ func journeyThread(id wayfare.ID) string { return "journey:" + id.String() }
 
 func (d *deriver) ticket() ([]Notice, error) {
 	var pl struct {
-		Sold int `json:"tickets_sold"`
+		Sold   int `json:"tickets_sold"`
+		Wanted int `json:"tickets_wanted"`
 	}
 	if err := d.payload(&pl); err != nil || pl.Sold == 0 {
 		return nil, err
+	}
+	if pl.Sold != 1 && pl.Wanted != 0 && pl.Sold != pl.Wanted {
+		return nil, nil // most purchases: neither the first nor the last wanted
 	}
 	p, err := d.f.Pitch(d.ctx, d.act.SubjectID)
 	if err != nil {

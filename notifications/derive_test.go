@@ -3,6 +3,7 @@ package notifications
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 // 5 of pitch 1 with riders 20, 21, driver 30, doubter 21; round 7 asks 20
 // and 21; session 9 of group 100.
 type facts struct {
+	noReads  bool // every question fails: the rule must not ask
 	selling  bool
 	private  bool
 	drivers  []wayfare.ID
@@ -27,6 +29,9 @@ func (f facts) Name(_ context.Context, id wayfare.ID) (string, error) {
 	return "Person " + id.String(), nil
 }
 func (f facts) Pitch(context.Context, wayfare.ID) (PitchFacts, error) {
+	if f.noReads {
+		return PitchFacts{}, errors.New("the pitch was read")
+	}
 	return PitchFacts{Title: "Weekly demos", AuthorID: 10, GroupID: 100, TicketsWanted: 3, Selling: f.selling}, nil
 }
 func (f facts) Journey(context.Context, wayfare.ID) (JourneyFacts, error) {
@@ -87,6 +92,7 @@ func TestDerive(t *testing.T) {
 		{"first ticket tells the author", org, act(ledger.TicketBought, 20, `{"tickets_sold":1}`),
 			[]told{{PitchSold, []wayfare.ID{10}}}},
 		{"a middle ticket tells nobody", org, act(ledger.TicketBought, 20, `{"tickets_sold":2}`), nil},
+		{"a middle ticket tells nobody, without reading the pitch", facts{noReads: true}, act(ledger.TicketBought, 20, `{"tickets_sold":2,"tickets_wanted":3}`), nil},
 		{"the wanted ticket tells the author and the managers", org, act(ledger.TicketBought, 21, `{"tickets_sold":3}`),
 			[]told{{PitchSold, []wayfare.ID{10}}, {DecisionWaiting, []wayfare.ID{1, 2}}}},
 		{"a manager buying the wanted ticket is not told", org, act(ledger.TicketBought, 1, `{"tickets_sold":3}`),

@@ -31,12 +31,13 @@ func (tx *Tx) buyTicket(pitchID wayfare.ID) (*leadership.Ticket, bool, error) {
 	me := tx.actor.PersonID
 	var kind, status string
 	var group wayfare.ID
+	var wanted int
 	var salesClose, journeyID, bought sql.NullInt64
 	var jstatus sql.NullString
-	err := tx.row(`SELECT p.kind, p.status, p.group_id, p.sales_close, p.journey_id, j.status, t.bought_at
+	err := tx.row(`SELECT p.kind, p.status, p.group_id, p.tickets_wanted, p.sales_close, p.journey_id, j.status, t.bought_at
 		FROM pitches p LEFT JOIN journeys j ON j.id = p.journey_id
 		LEFT JOIN tickets t ON t.pitch_id = p.id AND t.person_id = ? WHERE p.id = ?`, me, pitchID).Scan(
-		&kind, &status, &group, &salesClose, &journeyID, &jstatus, &bought)
+		&kind, &status, &group, &wanted, &salesClose, &journeyID, &jstatus, &bought)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, wayfare.NotFound("pitch")
 	} else if err != nil {
@@ -66,14 +67,15 @@ func (tx *Tx) buyTicket(pitchID wayfare.ID) (*leadership.Ticket, bool, error) {
 	}
 	// The count after this ticket tells the notifications which ticket
 	// it was (the first, the one that completes the wanted).
-	if err := tx.act(ledger.TicketBought, "pitch", pitchID, group, soldPayload{Sold: sold}); err != nil {
+	if err := tx.act(ledger.TicketBought, "pitch", pitchID, group, soldPayload{Sold: sold, Wanted: wanted}); err != nil {
 		return nil, false, err
 	}
 	return &leadership.Ticket{PitchID: pitchID, PersonID: me, BoughtAt: tx.now}, true, nil
 }
 
 type soldPayload struct {
-	Sold int `json:"tickets_sold"`
+	Sold   int `json:"tickets_sold"`
+	Wanted int `json:"tickets_wanted"`
 }
 
 // board makes a ticket holder a rider of a boarding journey.
