@@ -15,7 +15,7 @@ const inboxPage = 100
 
 type notificationsView struct {
 	base
-	Unread, Earlier []*notifications.Notification
+	New, Earlier []*notifications.Notification
 }
 
 // notificationsPage lists the reader's inbox: unread first, each part
@@ -28,7 +28,7 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 	v := &notificationsView{base: base{Title: "Notifications"}}
 	for _, n := range items {
 		if n.ReadAt == nil {
-			v.Unread = append(v.Unread, n)
+			v.New = append(v.New, n)
 		} else {
 			v.Earlier = append(v.Earlier, n)
 		}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
-	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/notifications"
+	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
 )
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/demo"
+	"github.com/wayfare-org/wayfare/notifications"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
 )
@@ -71,6 +72,15 @@ func (e *env) demoGenerate(ctx context.Context, db *store.DB, clock *demo.Clock,
 		Progress: func(msg string) { fmt.Fprintf(e.stdout, "  %s\n", msg) }})
 	if err != nil {
 		return fmt.Errorf("%w (remove %s before trying again)", err, data)
+	}
+	// The history's notifications fill the inboxes now, with no mail: a
+	// mail server given to the demo hears of what happens from here on.
+	w := notifications.NewWorker(notifications.Config{Store: db, Holder: "demo", Logger: e.log})
+	if err := w.Cycle(ctx); err != nil {
+		return err
+	}
+	if err := db.Release(ctx, notifications.LeaseName, "demo"); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "Generated in %s: %s.\n", time.Since(start).Round(10*time.Millisecond), res)
 	return nil

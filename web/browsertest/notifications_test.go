@@ -80,6 +80,7 @@ func TestBrowserBellCountsLive(t *testing.T) {
 	if got := daniel.text(t, "#h-unread"); got != "Unread (1)" {
 		t.Errorf("the inbox's heading says %q, want Unread (1)", got)
 	}
+	bellCountsInbox(t, daniel)
 	item := `ul.inbox[aria-labelledby=h-unread] li.unread a.subject`
 	if got := daniel.text(t, item); got != "“"+title+"” waits for your decision" {
 		t.Errorf("the unread notification says %q", got)
@@ -132,6 +133,7 @@ func TestBrowserInboxAccessibility(t *testing.T) {
 	if !maya.has(t, `ul.inbox[aria-labelledby=h-unread] li`) || !maya.has(t, `ul.inbox[aria-labelledby=h-earlier] li`) {
 		t.Fatalf("the inbox should show unread and earlier notifications: %s", maya.text(t, "main"))
 	}
+	bellCountsInbox(t, maya)
 
 	// The links, as their mail brings them.
 	res, err := http.Post(s.base+"/api/v1/password-resets", "application/json", strings.NewReader(`{"email":"`+emailCEO+`"}`))
@@ -506,6 +508,20 @@ func bell(t *testing.T, tb *tab) bellState {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// bellCountsInbox fails unless the bell of an inbox page counts what its
+// heading "Unread (n)" counts.
+func bellCountsInbox(t *testing.T, tb *tab) {
+	t.Helper()
+	heading := tb.text(t, "#h-unread")
+	n := strings.TrimSuffix(strings.TrimPrefix(heading, "Unread ("), ")")
+	if n == heading {
+		t.Fatalf("%s: the inbox's heading says %q, not Unread (n)", tb.name, heading)
+	}
+	if got := bell(t, tb); got != (bellState{Count: n, Badge: n, Words: " unread"}) {
+		t.Errorf("%s: on the inbox, whose heading says %q, the bell shows %+v", tb.name, heading, got)
+	}
 }
 
 // bellShows is the condition that the bell's badge shows n.
