@@ -30,7 +30,7 @@ func requireAdmin(a wayfare.Actor) error {
 
 // ancestorsCTE lists a group and its ancestors with their distance.
 const ancestorsCTE = `WITH RECURSIVE anc(id, depth) AS (
-	SELECT ?, 0
+	SELECT CAST(? AS BIGINT), 0
 	UNION ALL
 	SELECT g.parent_id, anc.depth + 1 FROM groups g JOIN anc ON g.id = anc.id WHERE g.parent_id IS NOT NULL AND anc.depth < 64)`
 
@@ -145,11 +145,11 @@ func (tx *Tx) origin(authorID, groupID wayfare.ID) (people.Origin, error) {
 	var managerLevel sql.NullInt64
 	err := tx.row(`WITH RECURSIVE
 		anc(id, depth) AS (
-			SELECT ?, 0
+			SELECT CAST(? AS BIGINT), 0
 			UNION ALL
 			SELECT g.parent_id, anc.depth + 1 FROM groups g JOIN anc ON g.id = anc.id WHERE g.parent_id IS NOT NULL AND anc.depth < 64),
 		des(id, depth) AS (
-			SELECT ?, 0
+			SELECT CAST(? AS BIGINT), 0
 			UNION ALL
 			SELECT g.id, des.depth + 1 FROM groups g JOIN des ON g.parent_id = des.id WHERE des.depth < 64)
 		SELECT

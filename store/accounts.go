@@ -48,7 +48,7 @@ func (tx *Tx) personForUpdate(id wayfare.ID) (*people.Person, error) {
 // activeAdmins counts the active admins.
 func (tx *Tx) activeAdmins() (int, error) {
 	var n int
-	err := tx.row(`SELECT count(*) FROM people WHERE admin AND status = 'active'`).Scan(&n)
+	err := tx.row(`SELECT count(*) FROM people WHERE admin <> 0 AND status = 'active'`).Scan(&n)
 	return n, err
 }
 
@@ -133,7 +133,7 @@ func (tx *Tx) checkManager(id wayfare.ID, manager *wayfare.ID) error {
 	}
 	var exists, below bool
 	err := tx.row(`WITH RECURSIVE up(id, depth) AS (
-			SELECT ?, 0
+			SELECT CAST(? AS BIGINT), 0
 			UNION ALL SELECT p.manager_id, up.depth + 1 FROM people p JOIN up ON p.id = up.id
 			WHERE p.manager_id IS NOT NULL AND up.depth < 10000)
 		SELECT EXISTS (SELECT 1 FROM people WHERE id = ?), EXISTS (SELECT 1 FROM up WHERE id = ?)`,

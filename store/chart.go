@@ -169,7 +169,7 @@ func (tx *Tx) importChart(c *people.Chart) (people.ChartResult, error) {
 		if r.ManagerEmail != "" {
 			mgr = byEmail[r.ManagerEmail].id
 		}
-		if _, err := tx.exec(`UPDATE people SET manager_id = ? WHERE id = ? AND manager_id IS NOT ?`,
+		if _, err := tx.exec(`UPDATE people SET manager_id = ? WHERE id = ? AND manager_id IS DISTINCT FROM ?`,
 			mgr, byEmail[r.Person.Email].id, mgr); err != nil {
 			return res, err
 		}
@@ -314,7 +314,7 @@ func (db *DB) ExportChart(ctx context.Context) (*people.Chart, error) {
 		parent wayfare.ID
 	}
 	// One read transaction: the three reads see the same organization.
-	rtx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	rtx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}

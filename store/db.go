@@ -1,8 +1,12 @@
-// Package store keeps Wayfare's state in SQL: SQLite embedded by default.
-// Public methods are the domain's services; each write runs in one
-// transaction that also appends its acts to the ledger (rule 4). Writes go
-// through one writer that commits waiting requests together (group commit)
-// and answers each only after its commit; reads use a pool of their own.
+// Package store keeps Wayfare's state in SQL: SQLite embedded by default,
+// PostgreSQL when an organization runs several nodes. Public methods are
+// the domain's services, each written once for both (dialect.go holds what
+// the two spell differently); each write runs in one transaction that also
+// appends its acts to the ledger (rule 4). On SQLite, writes go through one
+// writer that commits waiting requests together (group commit) and answers
+// each only after its commit; on PostgreSQL each write is a serializable
+// transaction of its own, run again when it collides with another
+// (postgres.go). Reads use a pool of their own.
 package store
 
 import (
@@ -23,6 +27,7 @@ import (
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/ledger"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
 )
 
@@ -31,6 +36,9 @@ type Config struct {
 	// Path is the SQLite database file; ":memory:" is not supported (the
 	// writer and readers share the file).
 	Path string
+	// Database, when set, is a PostgreSQL connection URL
+	// (postgres://user:password@host/db?sslmode=…) and Path is not used.
+	Database string
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now. Tests pin it.
@@ -50,6 +58,8 @@ type Config struct {
 
 // DB is an open store.
 type DB struct {
+	d      *dialect
+	pg     *pgxpool.Pool // PostgreSQL only: the pool read and write share
 	read   *sql.DB
 	write  *sql.DB
 	ckpt   *sql.DB
@@ -100,6 +110,12 @@ type DB struct {
 	authSeen atomic.Int64
 	authCh   atomic.Pointer[chan struct{}]
 	stats    Stats
+
+	// PostgreSQL only: the tailer publishes the committed acts (see
+	// postgres.go); published is closed and replaced after each batch.
+	tailWake  chan struct{}
+	pubMu     sync.Mutex
+	published chan struct{}
 }
 
 // Stats counts the writer's work, for /metrics.
@@ -110,15 +126,71 @@ type Stats struct {
 	Restarts atomic.Int64 // WAL restarts the writer made
 }
 
-// Open opens (creating if needed) and migrates the database at cfg.Path.
+// Open opens (creating if needed) and migrates the database: the
+// PostgreSQL database at cfg.Database if set, else the SQLite file at
+// cfg.Path.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Database != "" {
+		return openPostgres(ctx, cfg)
+	}
 	if cfg.Path == "" || cfg.Path == ":memory:" {
 		return nil, errors.New("store: a database file path is required")
 	}
 	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o750); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	db, err := newDB(cfg, sqliteDialect)
+	if err != nil {
+		return nil, err
+	}
+	sync := cfg.Synchronous
+	if sync == "" {
+		sync = "NORMAL"
+	}
+	if sync != "NORMAL" && sync != "FULL" {
+		return nil, fmt.Errorf("store: synchronous must be NORMAL or FULL, not %q", sync)
+	}
+	// busy_timeout comes first so that every later pragma waits politely.
+	base := "file:" + (&url.URL{Path: cfg.Path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
+	if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"+
+		"&_pragma=journal_size_limit("+strconv.Itoa(journalLimit)+")"); err != nil {
+		return nil, err
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetMaxIdleConns(1)
+	db.write.SetConnMaxLifetime(0)
+	if err := migrate(ctx, db.write, db.d); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
+		return nil, err
+	}
+	n := cfg.Readers
+	if n <= 0 {
+		n = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	db.read.SetMaxOpenConns(n)
+	db.read.SetMaxIdleConns(n)
+	db.read.SetConnMaxLifetime(0)
+	if db.ckpt, err = sql.Open("sqlite", base); err != nil {
+		return nil, err
+	}
+	db.ckpt.SetMaxOpenConns(1)
+	if err := db.start(ctx, cfg); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.done.Add(2)
+	go db.writer()
+	go db.checkpointer()
+	return db, nil
+}
+
+// newDB returns a store not yet connected to its database.
+func newDB(cfg Config, d *dialect) (*DB, error) {
 	db := &DB{
+		d:          d,
 		log:        cfg.Logger,
 		now:        cfg.Now,
 		hub:        ledger.NewHub(),
@@ -138,55 +210,23 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if db.influence.every <= 0 {
 		db.influence.every = DefaultInfluenceEvery
 	}
-	sync := cfg.Synchronous
-	if sync == "" {
-		sync = "NORMAL"
-	}
-	if sync != "NORMAL" && sync != "FULL" {
-		return nil, fmt.Errorf("store: synchronous must be NORMAL or FULL, not %q", sync)
-	}
-	var err error
-	// busy_timeout comes first so that every later pragma waits politely.
-	base := "file:" + (&url.URL{Path: cfg.Path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
-	if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"+
-		"&_pragma=journal_size_limit("+strconv.Itoa(journalLimit)+")"); err != nil {
-		return nil, err
-	}
-	db.write.SetMaxOpenConns(1)
-	db.write.SetMaxIdleConns(1)
-	db.write.SetConnMaxLifetime(0)
-	if err := migrate(ctx, db.write); err != nil {
-		db.write.Close()
-		return nil, err
-	}
-	if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
-		return nil, err
-	}
-	n := cfg.Readers
-	if n <= 0 {
-		n = max(4, 2*runtime.GOMAXPROCS(0))
-	}
-	db.read.SetMaxOpenConns(n)
-	db.read.SetMaxIdleConns(n)
-	db.read.SetConnMaxLifetime(0)
-	if db.ckpt, err = sql.Open("sqlite", base); err != nil {
-		return nil, err
-	}
-	db.ckpt.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// start reads where the ledger and the authority version stand and starts
+// the work both dialects do in the background.
+func (db *DB) start(ctx context.Context, cfg Config) error {
 	if err := db.prepare(ctx); err != nil {
-		db.Close()
-		return nil, err
+		return err
 	}
 	var last wayfare.ID
-	if err := db.write.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM acts`).Scan(&last); err != nil {
-		db.Close()
-		return nil, err
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM acts`).Scan(&last); err != nil {
+		return err
 	}
 	db.hub.Begin(last)
 	var authority int64
-	if err := db.write.QueryRowContext(ctx, `SELECT version FROM authority WHERE id = 1`).Scan(&authority); err != nil {
-		db.Close()
-		return nil, err
+	if err := db.read.QueryRowContext(ctx, `SELECT version FROM authority WHERE id = 1`).Scan(&authority); err != nil {
+		return err
 	}
 	db.authSeen.Store(authority)
 	db.authCh.Store(newSignal())
@@ -195,11 +235,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if every <= 0 {
 		every = DefaultAuthorityEvery
 	}
-	db.done.Add(3)
-	go db.writer()
-	go db.checkpointer()
+	db.done.Add(1)
 	go db.watchAuthority(every)
-	return db, nil
+	return nil
 }
 
 // Close stops the writer after the requests already queued, checkpoints
@@ -223,7 +261,12 @@ func (db *DB) Close() error {
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
-	errs = append(errs, db.write.Close())
+	if db.write != nil && db.write != db.read {
+		errs = append(errs, db.write.Close())
+	}
+	if db.pg != nil {
+		db.pg.Close()
+	}
 	return errors.Join(errs...)
 }
 

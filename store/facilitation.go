@@ -16,7 +16,7 @@ var _ management.SessionService = (*DB)(nil)
 // memberOf selects whether a person (the second parameter) belongs to a
 // group (the first) or to a group below it.
 const memberOf = `WITH RECURSIVE des(id, depth) AS (
-		SELECT ?, 0
+		SELECT CAST(? AS BIGINT), 0
 		UNION ALL
 		SELECT g.id, des.depth + 1 FROM groups g JOIN des ON g.parent_id = des.id WHERE des.depth < 64)
 	SELECT EXISTS (SELECT 1 FROM memberships m JOIN des ON des.id = m.group_id WHERE m.person_id = ?)`

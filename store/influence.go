@@ -130,7 +130,7 @@ func (db *DB) RebuildInfluence(ctx context.Context) (*influence.Snapshot, error)
 // query per person or per pitch.
 func (db *DB) influenceInput(ctx context.Context) (influence.Org, error) {
 	var o influence.Org
-	tx, err := db.read.BeginTx(ctx, nil)
+	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return o, err
 	}
@@ -244,7 +244,7 @@ func (db *DB) influenceInput(ctx context.Context) (influence.Org, error) {
 	if err := journeyPeople(ctx, tx, &o); err != nil {
 		return o, err
 	}
-	o.DoubtThreshold, err = doubtThreshold(txReader{ctx, tx})
+	o.DoubtThreshold, err = doubtThreshold(txReader{ctx, tx, db.d})
 	return o, err
 }
 
@@ -295,9 +295,12 @@ func journeyPeople(ctx context.Context, tx *sql.Tx, o *influence.Org) error {
 type txReader struct {
 	ctx context.Context
 	tx  *sql.Tx
+	d   *dialect
 }
 
-func (r txReader) row(q string, args ...any) *sql.Row { return r.tx.QueryRowContext(r.ctx, q, args...) }
+func (r txReader) row(q string, args ...any) *sql.Row {
+	return r.tx.QueryRowContext(r.ctx, r.d.sql(q), r.d.args(args)...)
+}
 
 // InfluenceOrg returns the organization's figures to anyone signed in.
 func (db *DB) InfluenceOrg(ctx context.Context) (*influence.OrgFigures, error) {

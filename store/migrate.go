@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -15,12 +17,25 @@ import (
 var migrations embed.FS
 
 // migrate applies, in order and each in its own transaction, the numbered
-// migrations not yet recorded in schema_migrations.
-func migrate(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+// migrations of the dialect not yet recorded in schema_migrations. On
+// PostgreSQL it holds an advisory lock meanwhile, so that several nodes
+// starting at once migrate once: the others wait, then find nothing to do.
+func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	names, err := migrationNames()
+	defer conn.Close()
+	if d.numbered {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLock); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLock)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := migrationNames(d)
 	if err != nil {
 		return err
 	}
@@ -31,7 +46,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 			return err
 		}
 		var n int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		if err := conn.QueryRowContext(ctx, d.sql(`SELECT count(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
@@ -41,7 +56,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if err != nil {
 			return err
 		}
-		tx, err := db.BeginTx(ctx, nil)
+		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
@@ -49,7 +64,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 			tx.Rollback()
 			return fmt.Errorf("migrate %s: %w", base, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, base); err != nil {
+		if _, err := tx.ExecContext(ctx, d.sql(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`), version, base); err != nil {
 			tx.Rollback()
 			return err
 		}
@@ -60,9 +75,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// migrationNames returns the embedded migrations' paths, in order.
-func migrationNames() ([]string, error) {
-	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+// migrateLock is the advisory lock that migrations hold on PostgreSQL.
+const migrateLock = 0x77617966_6d696772 // "wayf" "migr"
+
+// migrationNames returns the dialect's embedded migrations' paths, in order.
+func migrationNames(d *dialect) ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/"+d.name+"/*.sql")
 	sort.Strings(names)
 	return names, err
 }
@@ -79,12 +97,26 @@ func migrationVersion(base string) (int, error) {
 // LatestSchema returns the number of the newest migration this program
 // carries.
 func LatestSchema() (int, error) {
-	names, err := migrationNames()
+	names, err := migrationNames(sqliteDialect)
 	if err != nil || len(names) == 0 {
 		return 0, err
 	}
 	last := names[len(names)-1]
 	return migrationVersion(last[strings.LastIndex(last, "/")+1:])
+}
+
+// SchemaDigest returns a digest of the PostgreSQL migrations this program
+// carries: a database migrated by one program with the same digest has
+// the same schema (tests keep migrated templates by it).
+func SchemaDigest() string {
+	names, _ := migrationNames(postgresDialect)
+	h := sha256.New()
+	for _, name := range names {
+		body, _ := migrations.ReadFile(name)
+		fmt.Fprintf(h, "%s %d\n", name, len(body))
+		h.Write(body)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // SchemaVersion returns the newest migration applied.

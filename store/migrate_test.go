@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,22 +73,30 @@ func TestOpenRoundsLeftBeforeAreEnded(t *testing.T) {
 }
 
 // TestMigrationNumbersAreUnique: two migrations with one number would
-// leave the second unapplied, silently.
+// leave the second unapplied, silently. Both dialects carry the same
+// numbers, each under the same name.
 func TestMigrationNumbersAreUnique(t *testing.T) {
-	names, err := migrationNames()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[int]string{}
-	for _, name := range names {
-		base := name[strings.LastIndex(name, "/")+1:]
-		v, err := migrationVersion(base)
+	var bases [2][]string
+	for i, d := range []*dialect{sqliteDialect, postgresDialect} {
+		names, err := migrationNames(d)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if other, ok := seen[v]; ok {
-			t.Errorf("migrations %s and %s have the same number", other, base)
+		seen := map[int]string{}
+		for _, name := range names {
+			base := name[strings.LastIndex(name, "/")+1:]
+			v, err := migrationVersion(base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if other, ok := seen[v]; ok {
+				t.Errorf("%s: migrations %s and %s have the same number", d.name, other, base)
+			}
+			seen[v] = base
+			bases[i] = append(bases[i], base)
 		}
-		seen[v] = base
+	}
+	if !slices.Equal(bases[0], bases[1]) {
+		t.Errorf("the dialects' migrations differ:\nsqlite   %v\npostgres %v", bases[0], bases[1])
 	}
 }

@@ -146,7 +146,7 @@ func (db *DB) People(ctx context.Context, f people.PersonFilter) ([]*people.Pers
 		args = append(args, string(f.Status))
 	}
 	if f.Query != "" {
-		q += ` AND (p.name LIKE ? ESCAPE '\' OR p.title LIKE ? ESCAPE '\')`
+		q += ` AND (p.name ` + db.d.like + ` ? ESCAPE '\' OR p.title ` + db.d.like + ` ? ESCAPE '\')`
 		like := "%" + likeEscape(f.Query) + "%"
 		args = append(args, like, like)
 	}

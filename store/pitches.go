@@ -98,14 +98,12 @@ func (tx *Tx) insertEvidence(column string, owner wayfare.ID, items []leadership
 	return nil
 }
 
-const pitchCols = `p.id, p.group_id, p.author_id, p.kind, p.title, p.status_quo, p.better_way, p.tickets_wanted,
-	p.sales_close, p.status, p.origin_relation, p.origin_levels, p.decision_id, p.journey_id, p.merged_into,
-	p.session_id, p.created_at, c.tickets_sold, ` + evidenceJSON
+// pitchCols are the columns scanPitch reads, the evidence last.
+func (db *DB) pitchCols() string { return pitchColumns + db.d.evidenceJSON }
 
-// evidenceJSON reads a pitch's evidence, in order, as one JSON array, so
-// that a pitch is one statement to read.
-const evidenceJSON = `(SELECT json_group_array(json_object('kind', kind, 'label', label, 'value', value,
-	'unit', unit, 'url', url, 'source', source)) FROM (SELECT * FROM evidence WHERE pitch_id = p.id ORDER BY position))`
+const pitchColumns = `p.id, p.group_id, p.author_id, p.kind, p.title, p.status_quo, p.better_way, p.tickets_wanted,
+	p.sales_close, p.status, p.origin_relation, p.origin_levels, p.decision_id, p.journey_id, p.merged_into,
+	p.session_id, p.created_at, c.tickets_sold, `
 
 const pitchFrom = ` FROM pitches p JOIN pitch_counters c ON c.pitch_id = p.id`
 
@@ -136,7 +134,7 @@ type readStmts struct {
 
 func (db *DB) prepare(ctx context.Context) error {
 	var err error
-	db.stmts.pitch, err = db.read.PrepareContext(ctx, `SELECT `+pitchCols+pitchFrom+` WHERE p.id = ?`)
+	db.stmts.pitch, err = db.read.PrepareContext(ctx, db.d.sql(`SELECT `+db.pitchCols()+pitchFrom+` WHERE p.id = ?`))
 	return err
 }
 
@@ -187,8 +185,8 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 		}
 		where, args = append(where, w), append(args, a...)
 	}
-	if q := ftsQuery(f.Query); q != "" {
-		where, args = append(where, "p.id IN (SELECT rowid FROM pitches_fts WHERE pitches_fts MATCH ?)"), append(args, q)
+	if q := db.ftsQuery(f.Query); q != "" {
+		where, args = append(where, db.d.ftsMatch), append(args, q)
 	}
 	if n := min(len(f.Except), leadership.MaxExcept); n > 0 {
 		where = append(where, "p.id NOT IN (?"+strings.Repeat(",?", n-1)+")")
@@ -196,7 +194,7 @@ func (db *DB) Pitches(ctx context.Context, f leadership.PitchFilter) ([]*leaders
 			args = append(args, id)
 		}
 	}
-	q := `SELECT ` + pitchCols + from
+	q := `SELECT ` + db.pitchCols() + from
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -241,28 +239,26 @@ func (db *DB) awaiting(ctx context.Context, personID wayfare.ID) (string, []any,
 	case len(groups) == 0:
 		return "0 = 1", nil, nil
 	case len(groups) <= few:
-		// +p.status keeps the planner on the group index.
-		return `p.kind = 'proposal' AND +p.status = 'selling' AND p.group_id IN (?` + strings.Repeat(",?", len(groups)-1) + `)`, groups, nil
+		// Keeping SQLite's planner off the status index keeps it on the
+		// group index.
+		return `p.kind = 'proposal' AND ` + db.d.unindexed + `p.status = 'selling' AND p.group_id IN (?` + strings.Repeat(",?", len(groups)-1) + `)`, groups, nil
 	}
 	return `p.kind = 'proposal' AND p.status = 'selling' AND p.group_id IN (` + managedGroups + `)`, []any{personID}, nil
 }
 
-// ftsQuery turns what a person typed into an FTS5 query: every word must
-// appear, the last one as a prefix.
-func ftsQuery(s string) string {
+// ftsQuery turns what a person typed into a full-text query of the
+// store's dialect: every word must appear, the last one as a prefix.
+func (db *DB) ftsQuery(s string) string {
 	words := strings.FieldsFunc(s, func(r rune) bool {
 		return !(r == '\'' || r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127)
 	})
 	if len(words) > 16 {
 		words = words[:16]
 	}
-	for i, w := range words {
-		words[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	if len(words) == 0 {
+		return ""
 	}
-	if len(words) > 0 {
-		words[len(words)-1] += "*"
-	}
-	return strings.Join(words, " ")
+	return db.d.ftsQuery(words)
 }
 
 // Withdraw withdraws a pitch; see leadership.Service.

@@ -19,6 +19,9 @@ type readCache struct {
 const maxReadStmts = 512
 
 func (db *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if db.d.numbered {
+		return nil // pgx keeps each connection's statements prepared itself
+	}
 	if s, ok := db.rstmts.stmts.Load(q); ok {
 		return s.(*sql.Stmt)
 	}
@@ -37,12 +40,23 @@ func (db *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
 	return s
 }
 
+// beginRead starts a read-only transaction whose reads all see one state
+// of the database: SQLite's transactions do; PostgreSQL's need repeatable
+// read for it.
+func (db *DB) beginRead(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.d.numbered {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return db.read.BeginTx(ctx, opts)
+}
+
 // readRow runs a one-row query on the read pool.
 func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if s := db.readStmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
-	return db.read.QueryRowContext(ctx, q, args...)
+	return db.read.QueryRowContext(ctx, db.d.sql(q), db.d.args(args)...)
 }
 
 // readQuery runs a query on the read pool.
@@ -50,5 +64,5 @@ func (db *DB) readQuery(ctx context.Context, q string, args ...any) (*sql.Rows, 
 	if s := db.readStmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
-	return db.read.QueryContext(ctx, q, args...)
+	return db.read.QueryContext(ctx, db.d.sql(q), db.d.args(args)...)
 }

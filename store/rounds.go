@@ -60,10 +60,10 @@ func (db *DB) OpenRound(ctx context.Context, pitchID wayfare.ID, in management.N
 func (tx *Tx) fixElectorate(roundID, groupID wayfare.ID) error {
 	_, err := tx.exec(`INSERT INTO round_electorate (round_id, person_id)
 		WITH RECURSIVE des(id, depth) AS (
-			SELECT ?, 0
+			SELECT CAST(? AS BIGINT), 0
 			UNION ALL
 			SELECT g.id, des.depth + 1 FROM groups g JOIN des ON g.parent_id = des.id WHERE des.depth < 64)
-		SELECT DISTINCT ?, m.person_id FROM memberships m JOIN des ON des.id = m.group_id
+		SELECT DISTINCT CAST(? AS BIGINT), m.person_id FROM memberships m JOIN des ON des.id = m.group_id
 		JOIN people p ON p.id = m.person_id WHERE p.status = 'active'`, groupID, roundID)
 	return err
 }

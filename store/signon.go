@@ -170,7 +170,7 @@ func (tx *Tx) joinByClaim(groupID, personID wayfare.ID) error {
 }
 
 func (tx *Tx) leaveByClaim(groupID, personID wayfare.ID) error {
-	if _, err := tx.exec(`DELETE FROM memberships WHERE group_id = ? AND person_id = ? AND from_provider`,
+	if _, err := tx.exec(`DELETE FROM memberships WHERE group_id = ? AND person_id = ? AND from_provider <> 0`,
 		groupID, personID); err != nil {
 		return err
 	}

@@ -225,7 +225,7 @@ func (db *DB) TicketsSold(ctx context.Context, ids []wayfare.ID) (map[wayfare.ID
 	}
 	list = append(list, ']')
 	rows, err := db.readQuery(ctx, `SELECT pitch_id, tickets_sold FROM pitch_counters
-		WHERE pitch_id IN (SELECT value FROM json_each(?))`, string(list))
+		WHERE pitch_id IN (`+db.d.idsIn+`)`, string(list))
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
@@ -19,6 +18,7 @@ import (
 // transaction's: every row a request writes carries the same time.
 type Tx struct {
 	tx    *sql.Tx
+	d     *dialect
 	ctx   context.Context
 	now   time.Time
 	actor wayfare.Actor
@@ -39,6 +39,10 @@ type Tx struct {
 	// quiet says the request changed nothing that a cache keyed by the
 	// store's version shows (notifications, leases, the outbox).
 	quiet bool
+	// deferActs says the acts are written at the end of the transaction,
+	// where they are numbered in commit order (PostgreSQL, see
+	// postgres.go); until then they have no id.
+	deferActs bool
 	// via names the door a change of the system's came through when it
 	// is not the command line (ViaSignOn); its acts carry it.
 	via string
@@ -70,6 +74,9 @@ func newStmtCache() *stmtCache {
 
 // stmt returns the transaction's copy of a prepared statement, or nil.
 func (tx *Tx) stmt(q string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil
+	}
 	if s, ok := tx.stmts.prepared[q]; ok {
 		return tx.tx.StmtContext(tx.ctx, s)
 	}
@@ -91,21 +98,21 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 	if s := tx.stmt(q); s != nil {
 		return s.ExecContext(tx.ctx, args...)
 	}
-	return tx.tx.ExecContext(tx.ctx, q, args...)
+	return tx.tx.ExecContext(tx.ctx, tx.d.sql(q), tx.d.args(args)...)
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	if s := tx.stmt(q); s != nil {
 		return s.QueryContext(tx.ctx, args...)
 	}
-	return tx.tx.QueryContext(tx.ctx, q, args...)
+	return tx.tx.QueryContext(tx.ctx, tx.d.sql(q), tx.d.args(args)...)
 }
 
 func (tx *Tx) row(q string, args ...any) *sql.Row {
 	if s := tx.stmt(q); s != nil {
 		return s.QueryRowContext(tx.ctx, args...)
 	}
-	return tx.tx.QueryRowContext(tx.ctx, q, args...)
+	return tx.tx.QueryRowContext(tx.ctx, tx.d.sql(q), tx.d.args(args)...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
@@ -141,6 +148,10 @@ func (tx *Tx) actBy(personID wayfare.ID, verb, subjectKind string, subjectID, gr
 	}
 	a := &wayfare.Act{At: tx.now, PersonID: personID, Function: f, Verb: verb,
 		SubjectKind: subjectKind, SubjectID: subjectID, GroupID: groupID, Payload: raw}
+	if tx.deferActs {
+		tx.acts = append(tx.acts, a)
+		return nil
+	}
 	var pl, gid any
 	if raw != nil {
 		pl = string(raw)
@@ -179,6 +190,9 @@ const maxBatch = 256
 // returns after the transaction that carried fn has committed (or fn's
 // share was rolled back): an acknowledged write is durable.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	if db.d.numbered {
+		return db.updateConcurrent(ctx, fn)
+	}
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
 	select {
 	case db.writes <- req:
@@ -358,7 +372,7 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 			return errRetry
 		}
 	}
-	if err := insertFTS(ctx, sqlTx, fts); err != nil {
+	if err := db.insertFTS(ctx, sqlTx, fts); err != nil {
 		_ = sqlTx.Rollback()
 		return fmt.Errorf("store: full-text index: %w", err)
 	}
@@ -375,6 +389,14 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		_ = sqlTx.Rollback()
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.afterCommit(reqs, authority)
+	db.wstmts.prepareMissed(ctx, db.write)
+	return nil
+}
+
+// afterCommit moves the versions that the committed requests' changes
+// move, so that no cache keyed by them answers with what was before.
+func (db *DB) afterCommit(reqs []*writeReq, authority int64) {
 	for _, r := range reqs {
 		if !r.quiet {
 			db.version.Add(1)
@@ -405,8 +427,6 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 	if inbox {
 		db.inboxMoved()
 	}
-	db.wstmts.prepareMissed(ctx, db.write)
-	return nil
 }
 
 // runOne runs one request's function, inside a savepoint when asked, and
@@ -416,7 +436,7 @@ func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) 
 	// Once started, a request's share runs to its end or its rollback even
 	// if the client goes away: a cancelled statement must not leave half a
 	// write in the batch.
-	tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: now, actor: wayfare.ActorFrom(r.ctx), stmts: db.wstmts}
+	tx := &Tx{tx: sqlTx, d: db.d, ctx: context.WithoutCancel(r.ctx), now: now, actor: wayfare.ActorFrom(r.ctx), stmts: db.wstmts}
 	if savepoint {
 		if _, err := tx.exec("SAVEPOINT req"); err != nil {
 			return nil, fmt.Errorf("store: savepoint: %w", err)
@@ -446,12 +466,11 @@ func (db *DB) runOne(sqlTx *sql.Tx, now time.Time, r *writeReq, savepoint bool) 
 }
 
 // insertFTS indexes the batch's pitches in as few statements as it can.
-func insertFTS(ctx context.Context, tx *sql.Tx, rows []ftsRow) error {
+func (db *DB) insertFTS(ctx context.Context, tx *sql.Tx, rows []ftsRow) error {
 	const chunk = 200
 	for len(rows) > 0 {
 		n := min(len(rows), chunk)
-		q := `INSERT INTO pitches_fts (rowid, title, status_quo, better_way) VALUES (?, ?, ?, ?)` +
-			strings.Repeat(`, (?, ?, ?, ?)`, n-1)
+		q := db.d.sql(db.d.ftsInsert(n))
 		args := make([]any, 0, 4*n)
 		for _, r := range rows[:n] {
 			args = append(args, r.id, r.title, r.statusQuo, r.betterWay)

@@ -85,6 +85,7 @@ var contract = []struct {
 	{"Rule6DecisionsAreRecords", testDecisionsAreRecords},
 	{"Rule6ConcurrentDecisions", testConcurrentDecisions},
 	{"Rule7EvidenceIsFirstClass", testEvidence},
+	{"SearchTheSameEverywhere", testSearch},
 	{"Rule8BottomUpIsVisible", testBottomUpVisible},
 	{"MergeMovesTickets", testMerge},
 	{"MergeIntoManagedPitchOnly", testMergeIntoManagedOnly},
