@@ -43,15 +43,15 @@ func (e *env) init(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(existing) > 0 {
-		return fmt.Errorf("%s already holds an organization", *data)
+		return fmt.Errorf("%s already holds an organization", e.place(*data))
 	}
 	p, err := db.CreatePerson(system(ctx), people.NewPerson{Name: *name, Email: *email, Admin: true})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Created the organization in %s with admin %s (id %s).\n", *data, p.Email, p.ID)
-	fmt.Fprintf(e.stdout, "Set a password to sign in with: wayfare password --data %s --email %s  (asks for it)\n", *data, p.Email)
-	fmt.Fprintf(e.stdout, "Get an API token with: wayfare token create --data %s --email %s\n", *data, p.Email)
+	fmt.Fprintf(e.stdout, "Created the organization in %s with admin %s (id %s).\n", e.place(*data), p.Email, p.ID)
+	fmt.Fprintf(e.stdout, "Set a password to sign in with: wayfare password %s --email %s  (asks for it)\n", e.placeFlag(*data), p.Email)
+	fmt.Fprintf(e.stdout, "Get an API token with: wayfare token create %s --email %s\n", e.placeFlag(*data), p.Email)
 	return nil
 }
 
@@ -77,6 +77,9 @@ func (e *env) backup(ctx context.Context, args []string) error {
 	fs, data := e.flags("backup")
 	out := fs.String("out", "", "the backup `file` to write")
 	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if err := e.sqliteOnly("backup", "back up with pg_dump --format=custom (docs/DEPLOY.md)"); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -20,10 +21,48 @@ const (
 	lockFile = "wayfare.lock"
 )
 
-// requireData checks that a data directory was named.
-func requireData(data string) error {
-	if strings.TrimSpace(data) == "" {
-		return errors.New("--data (or WAYFARE_DATA) is required")
+// requireData checks that a data directory was named, unless the verb
+// keeps the organization in PostgreSQL.
+func (e *env) requireData(data string) error {
+	if !e.onPostgres() && strings.TrimSpace(data) == "" {
+		return errors.New("--data (or WAYFARE_DATA) is required, or --database (WAYFARE_DATABASE) for PostgreSQL")
+	}
+	return nil
+}
+
+// place names where the organization is kept, for messages: the data
+// directory, or the PostgreSQL database without its password.
+func (e *env) place(data string) string {
+	if e.onPostgres() {
+		return "the PostgreSQL database " + redactedURL(*e.database)
+	}
+	return data
+}
+
+// placeFlag is the flag that names the same place again, for the next
+// command a message suggests; a PostgreSQL URL is left for the reader to
+// give (it may hold a password).
+func (e *env) placeFlag(data string) string {
+	if e.onPostgres() {
+		return "--database URL"
+	}
+	return "--data " + data
+}
+
+// redactedURL is a database URL without its password.
+func redactedURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	return u.Redacted()
+}
+
+// sqliteOnly refuses a verb that works on a data directory's file when
+// it was given a PostgreSQL database, and says what to use instead.
+func (e *env) sqliteOnly(verb, instead string) error {
+	if e.onPostgres() {
+		return fmt.Errorf("wayfare %s works on a data directory's SQLite file; on PostgreSQL %s", verb, instead)
 	}
 	return nil
 }
@@ -35,8 +74,12 @@ func noOrganization(data string) error {
 }
 
 // requireDatabase refuses a data directory without a database, before
-// anything is created in it.
-func requireDatabase(data string) error {
+// anything is created in it. A PostgreSQL database is checked once open
+// (requirePeople).
+func (e *env) requireDatabase(data string) error {
+	if e.onPostgres() {
+		return nil
+	}
 	_, err := os.Stat(filepath.Join(data, dbFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return noOrganization(data)
@@ -45,15 +88,28 @@ func requireDatabase(data string) error {
 }
 
 // requirePeople refuses a database that holds no organization.
-func requirePeople(ctx context.Context, db *store.DB, data string) error {
+func (e *env) requirePeople(ctx context.Context, db *store.DB, data string) error {
 	existing, err := db.People(system(ctx), people.PersonFilter{Page: wayfare.Page{Limit: 1}})
 	if err != nil {
 		return err
 	}
 	if len(existing) == 0 {
+		if e.onPostgres() {
+			return errors.New("the database of --database holds no organization: create one first with " +
+				"wayfare init --database URL --admin-email E --admin-name N (or move one there with wayfare copy)")
+		}
 		return noOrganization(data)
 	}
 	return nil
+}
+
+// holdUnlessShared locks the data directory; a PostgreSQL database is
+// shared by design (several nodes), so nothing is locked for it.
+func (e *env) holdUnlessShared(data string) (*dataLock, error) {
+	if e.onPostgres() {
+		return &dataLock{}, nil
+	}
+	return hold(data)
 }
 
 // checkWritable makes sure the data directory and the database's files
@@ -146,4 +202,8 @@ func lockData(data string) (*dataLock, error) {
 
 // release lets the data directory go. The lock file stays: removing it
 // would let two processes lock two different files.
-func (l *dataLock) release() { l.f.Close() }
+func (l *dataLock) release() {
+	if l.f != nil {
+		l.f.Close()
+	}
+}

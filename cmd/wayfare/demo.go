@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+
 	"time"
 
 	"github.com/wayfare-org/wayfare"
@@ -33,13 +33,13 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err := o.signIn.prepare(ctx); err != nil {
 		return err
 	}
-	lock, err := hold(*data)
+	lock, err := e.holdUnlessShared(*data)
 	if err != nil {
 		return err
 	}
 	defer lock.release()
 	clock := demo.NewClock()
-	db, err := store.Open(ctx, store.Config{Path: filepath.Join(*data, dbFile), Logger: e.log, Now: clock.Now})
+	db, err := e.openWith(ctx, *data, clock.Now)
 	if err != nil {
 		return err
 	}
@@ -113,6 +113,6 @@ func (e *env) printDemo(url, data string, personas []demo.Persona, tokens []stri
 	}
 	fmt.Fprintf(w, "\nTry the API as %s:\n", personas[0].Name)
 	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer %s\" \"%s/api/v1/pitches?limit=5\"\n\n", tokens[0], url)
-	fmt.Fprintf(w, "More tokens: wayfare token create --data %s --email E\n", data)
+	fmt.Fprintf(w, "More tokens: wayfare token create %s --email E\n", e.placeFlag(data))
 	fmt.Fprintln(w, "Stop with Ctrl-C.")
 }

@@ -172,7 +172,7 @@ func (e *env) digest(ctx context.Context, args []string) error {
 	if *o.smtpURL == "" {
 		return errors.New("--smtp-url (env WAYFARE_SMTP_URL) is required")
 	}
-	if err := requireDatabase(*data); err != nil {
+	if err := e.requireDatabase(*data); err != nil {
 		return err
 	}
 	db, err := e.open(ctx, *data)

@@ -24,7 +24,10 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	if *from == "" {
 		return errors.New("--from is required")
 	}
-	if err := requireData(*data); err != nil {
+	if err := e.sqliteOnly("restore", "restore a pg_dump with pg_restore (docs/DEPLOY.md)"); err != nil {
+		return err
+	}
+	if err := e.requireData(*data); err != nil {
 		return err
 	}
 	if err := requireBackup(*from); err != nil {

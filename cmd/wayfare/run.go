@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/wayfare-org/wayfare/store"
 )
@@ -41,6 +43,10 @@ Usage:
   wayfare digest --send --data DIR --smtp-url URL --mail-from A --base-url URL
   wayfare version
 
+Every --data DIR may be --database URL instead: the organization is then kept
+in PostgreSQL (postgres://user:password@host/db), which several wayfare serve
+processes may share; backup and restore are then pg_dump's and pg_restore's.
+
 Server flags (serve and demo):
   --trusted-proxies CIDRs  reverse proxies whose X-Forwarded-For names the client
   --metrics-addr A         serve /metrics only on this address of its own
@@ -62,7 +68,7 @@ Server flags (serve and demo):
   --mail-delay D           how long an immediate mail waits to be read first (5m)
   --webhook-allow-private  let webhooks reach loopback and private addresses
 
-Flags may also come from the environment: WAYFARE_DATA, WAYFARE_ADDR,
+Flags may also come from the environment: WAYFARE_DATA, WAYFARE_DATABASE, WAYFARE_ADDR,
 WAYFARE_TRUSTED_PROXIES, WAYFARE_METRICS_ADDR, WAYFARE_METRICS_TOKEN,
 WAYFARE_BASE_URL, WAYFARE_OIDC_ISSUER, WAYFARE_OIDC_CLIENT_ID,
 WAYFARE_OIDC_CLIENT_SECRET, WAYFARE_OIDC_NAME, WAYFARE_OIDC_CREATE_PEOPLE,
@@ -78,6 +84,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger
+	// database is the --database flag of the verb: a PostgreSQL URL that
+	// replaces the data directory's SQLite file.
+	database *string
 }
 
 // run is the whole program: main only wires the process to it, so that
@@ -135,13 +144,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 }
 
 // flags returns a FlagSet for a verb with the data flag bound to
-// WAYFARE_DATA.
+// WAYFARE_DATA and the database flag to WAYFARE_DATABASE.
 func (e *env) flags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet("wayfare "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", e.getenv("WAYFARE_DATA"), "data `directory` (env WAYFARE_DATA)")
+	e.database = fs.String("database", e.getenv("WAYFARE_DATABASE"),
+		"a PostgreSQL `URL` (postgres://…) to keep the organization in, instead of --data (env WAYFARE_DATABASE)")
 	return fs, data
 }
+
+// onPostgres says the verb was given a PostgreSQL database.
+func (e *env) onPostgres() bool { return e.database != nil && strings.TrimSpace(*e.database) != "" }
 
 func (e *env) addrFlag(fs *flag.FlagSet, def string) *string {
 	if v := e.getenv("WAYFARE_ADDR"); v != "" {
@@ -150,12 +164,25 @@ func (e *env) addrFlag(fs *flag.FlagSet, def string) *string {
 	return fs.String("addr", def, "listen `address` (env WAYFARE_ADDR)")
 }
 
-// open opens the store in a data directory.
+// open opens the store: the PostgreSQL database of --database, or the
+// data directory's SQLite file.
 func (e *env) open(ctx context.Context, data string) (*store.DB, error) {
-	if err := requireData(data); err != nil {
+	return e.openWith(ctx, data, nil)
+}
+
+// openWith is open with a clock of its own (nil: the real one).
+func (e *env) openWith(ctx context.Context, data string, now func() time.Time) (*store.DB, error) {
+	if e.onPostgres() {
+		db, err := store.Open(ctx, store.Config{Database: strings.TrimSpace(*e.database), Logger: e.log, Now: now})
+		if err != nil {
+			return nil, fmt.Errorf("the database of --database: %w", err)
+		}
+		return db, nil
+	}
+	if err := e.requireData(data); err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Config{Path: filepath.Join(data, dbFile), Logger: e.log})
+	return store.Open(ctx, store.Config{Path: filepath.Join(data, dbFile), Logger: e.log, Now: now})
 }
 
 func (e *env) parse(fs *flag.FlagSet, args []string) error {

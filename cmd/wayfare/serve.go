@@ -28,13 +28,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err := o.signIn.prepare(ctx); err != nil {
 		return err
 	}
-	if err := requireData(*data); err != nil {
+	if err := e.requireData(*data); err != nil {
 		return err
 	}
-	if err := requireDatabase(*data); err != nil {
+	if err := e.requireDatabase(*data); err != nil {
 		return err
 	}
-	lock, err := hold(*data)
+	lock, err := e.holdUnlessShared(*data)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := requirePeople(ctx, db, *data); err != nil {
+	if err := e.requirePeople(ctx, db, *data); err != nil {
 		return err
 	}
 	return e.listen(ctx, db, o, func(url string) {
