@@ -10,6 +10,7 @@ import (
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 )
 
 func TestAnswerCache(t *testing.T) {
@@ -64,7 +65,7 @@ func TestPageCacheBudget(t *testing.T) {
 // the order, spelling or unknown parameters of the query, share one
 // cache entry.
 func TestPitchListKeyNormalised(t *testing.T) {
-	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(t.TempDir(), "wayfare.db")})
+	db, err := store.Open(context.Background(), pgtest.Config(t, filepath.Join(t.TempDir(), "wayfare.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

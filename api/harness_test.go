@@ -18,6 +18,7 @@ import (
 	"github.com/wayfare-org/wayfare/management"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 )
 
 // fixture is a small organization served by the API:
@@ -40,7 +41,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(t.TempDir(), "wayfare.db")})
+	db, err := store.Open(context.Background(), pgtest.Config(t, filepath.Join(t.TempDir(), "wayfare.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

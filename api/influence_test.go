@@ -18,6 +18,7 @@ import (
 	"github.com/wayfare-org/wayfare/management"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 )
 
 // influenceOrg is a small organization whose figures can be worked out
@@ -49,7 +50,9 @@ func newInfluenceOrg(t *testing.T) *influenceOrg {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{Path: filepath.Join(t.TempDir(), "wayfare.db"), Now: clock})
+	cfg := pgtest.Config(t, filepath.Join(t.TempDir(), "wayfare.db"))
+	cfg.Now = clock
+	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

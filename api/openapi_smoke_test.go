@@ -17,6 +17,7 @@ import (
 	"github.com/wayfare-org/wayfare/api"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 )
 
 // smokeClient talks to a real server, over HTTP, through the validator.
@@ -77,7 +78,7 @@ func (c *smokeClient) call(token, method, path string, body any, want int) map[s
 // api/openapi.json, and so is every request the server accepts.
 func TestOpenAPISmoke(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{Path: filepath.Join(t.TempDir(), "wayfare.db")})
+	db, err := store.Open(ctx, pgtest.Config(t, filepath.Join(t.TempDir(), "wayfare.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/scim"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 )
 
 // harness is provisioning served over a real SQLite store, with its
@@ -31,7 +32,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(t.TempDir(), "wayfare.db")})
+	db, err := store.Open(context.Background(), pgtest.Config(t, filepath.Join(t.TempDir(), "wayfare.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

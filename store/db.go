@@ -113,6 +113,7 @@ type DB struct {
 
 	// PostgreSQL only: the tailer publishes the committed acts (see
 	// postgres.go); published is closed and replaced after each batch.
+	node      string // this node's name in the change messages (fanout.go)
 	tailWake  chan struct{}
 	pubMu     sync.Mutex
 	published chan struct{}
@@ -123,7 +124,11 @@ type Stats struct {
 	Batches  atomic.Int64
 	Requests atomic.Int64
 	Failures atomic.Int64
-	Restarts atomic.Int64 // WAL restarts the writer made
+	Restarts atomic.Int64 // WAL restarts the writer made (PostgreSQL: writes run again after a collision)
+	// PostgreSQL only: changes told by other nodes, and how often the
+	// connection that listens for them was made again.
+	Remote     atomic.Int64
+	Reconnects atomic.Int64
 }
 
 // Open opens (creating if needed) and migrates the database: the

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	crand "crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -37,7 +39,9 @@ import (
 // The hub is fed from the table, in order, by one tailer per process
 // (tail), never by the writers directly: a write returns once the tailer
 // has published its acts, so that "every listener has had its acts
-// offered" holds as on SQLite.
+// offered" holds as on SQLite. The tailer reads when a write of this node
+// or a change message of another (fanout.go) wakes it, and every
+// tailEvery in any case.
 
 // actsLock is the advisory lock under which acts are numbered.
 const actsLock = 0x77617966_61637473 // "wayf" "acts"
@@ -76,12 +80,21 @@ func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	db.published = make(chan struct{})
 	db.tailWake = make(chan struct{}, 1)
+	db.node = randomNode()
 	if err := db.start(ctx, cfg); err != nil {
 		db.Close()
 		return nil, err
 	}
-	db.done.Add(1)
+	ready := make(chan struct{})
+	db.done.Add(2)
+	go db.listen(ready)
 	go db.tail()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		db.Close()
+		return nil, ctx.Err()
+	}
 	return db, nil
 }
 
@@ -172,6 +185,9 @@ func (db *DB) runConcurrent(r *writeReq) (authority int64, err error) {
 			}
 		}
 	}
+	if err := db.tell(ctx, tx, authority); err != nil {
+		return 0, fmt.Errorf("store: telling the other nodes: %w", err)
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: commit: %w", err)
 	}
@@ -191,6 +207,13 @@ func (db *DB) runFn(tx *Tx, fn func(*Tx) error) (err error) {
 	return fn(tx)
 }
 
+// randomNode names a node for the change messages.
+func randomNode() string {
+	b := make([]byte, 6)
+	crand.Read(b)
+	return hex.EncodeToString(b)
+}
+
 // insertAct writes an act the transaction kept for its end and gives it
 // its number.
 func insertAct(ctx context.Context, tx *sql.Tx, a *wayfare.Act) error {
@@ -206,9 +229,8 @@ func insertAct(ctx context.Context, tx *sql.Tx, a *wayfare.Act) error {
 		micros(a.At), int64(a.PersonID), string(a.Function), a.Verb, a.SubjectKind, int64(a.SubjectID), gid, pl).Scan(&a.ID)
 }
 
-// tail publishes the acts committed, by this process or another, in the
-// order of their numbers. It reads when a write of this process wakes it,
-// and every tailEvery in any case.
+// tail publishes the acts committed, by this node or another, in the
+// order of their numbers.
 func (db *DB) tail() {
 	defer db.done.Done()
 	t := time.NewTicker(tailEvery)
@@ -235,7 +257,7 @@ func (db *DB) tail() {
 }
 
 const (
-	tailEvery = 250 * time.Millisecond
+	tailEvery = 500 * time.Millisecond
 	tailBatch = 1000
 )
 
@@ -272,10 +294,7 @@ func (db *DB) tailOnce(ctx context.Context) (int, error) {
 // act numbered id, for a few seconds at most: the write has committed
 // either way.
 func (db *DB) awaitPublished(id wayfare.ID) {
-	select {
-	case db.tailWake <- struct{}{}:
-	default:
-	}
+	db.wakeTail()
 	deadline := time.NewTimer(5 * time.Second)
 	defer deadline.Stop()
 	for db.hub.Last() < id {

@@ -22,7 +22,8 @@ type session struct {
 }
 
 // FindCtx returns the data of a live session. Sessions are kept in memory
-// too, as this process is the only one that writes them.
+// too: this process writes them, and on PostgreSQL the other nodes tell
+// it when they write one (fanout.go).
 func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	now := s.db.now()
 	if c, ok := s.db.sessions.Load(token); ok {
@@ -49,6 +50,7 @@ func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, err
 func (s *Sessions) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	s.db.sessions.Delete(token)
 	err := s.db.update(ctx, func(tx *Tx) error {
+		tx.sessionsChanged = true
 		_, err := tx.exec(`INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, micros(expiry))
 		return err
@@ -65,6 +67,7 @@ func (s *Sessions) CommitCtx(ctx context.Context, token string, b []byte, expiry
 func (s *Sessions) DeleteCtx(ctx context.Context, token string) error {
 	s.db.sessions.Delete(token)
 	err := s.db.update(ctx, func(tx *Tx) error {
+		tx.sessionsChanged = true
 		_, err := tx.exec(`DELETE FROM sessions WHERE token = ?`, token)
 		return err
 	})

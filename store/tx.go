@@ -39,6 +39,9 @@ type Tx struct {
 	// quiet says the request changed nothing that a cache keyed by the
 	// store's version shows (notifications, leases, the outbox).
 	quiet bool
+	// sessionsChanged says the request wrote or deleted a browser
+	// session, which other nodes may keep in memory.
+	sessionsChanged bool
 	// deferActs says the acts are written at the end of the transaction,
 	// where they are numbered in commit order (PostgreSQL, see
 	// postgres.go); until then they have no id.

@@ -17,6 +17,7 @@ import (
 	"github.com/wayfare-org/wayfare/management"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 	"github.com/wayfare-org/wayfare/web"
 )
 
@@ -51,7 +52,7 @@ func newSiteWith(t *testing.T, cfg web.Config) *site {
 // returns for the site's URL.
 func newSiteFor(t *testing.T, configure func(baseURL string) web.Config) *site {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(t.TempDir(), "w.db")})
+	db, err := store.Open(context.Background(), pgtest.Config(t, filepath.Join(t.TempDir(), "w.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,8 +57,12 @@ func (e *env) importChart(ctx context.Context, args []string) error {
 func (e *env) exportChart(ctx context.Context, args []string) error {
 	fs, data := e.flags("export")
 	out := fs.String("out", "", "the `file` to write (standard output when left out)")
+	all := fs.Bool("all", false, "the whole organization as one JSON file (docs/EXPORT.md), not the org chart")
 	if err := e.parse(fs, args); err != nil {
 		return err
+	}
+	if *all {
+		return e.exportAll(ctx, *data, *out)
 	}
 	db, err := e.open(ctx, *data)
 	if err != nil {

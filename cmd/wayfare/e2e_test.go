@@ -81,8 +81,14 @@ type e2eOrg struct {
 
 func e2eSeed(t *testing.T, dir string, n int) *e2eOrg {
 	t.Helper()
+	return e2eSeedIn(t, store.Config{Path: filepath.Join(dir, "wayfare.db")}, n)
+}
+
+// e2eSeedIn is e2eSeed in the database of cfg.
+func e2eSeedIn(t *testing.T, cfg store.Config, n int) *e2eOrg {
+	t.Helper()
 	ctx := system(context.Background())
-	db, err := store.Open(ctx, store.Config{Path: filepath.Join(dir, "wayfare.db")})
+	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,8 @@ Usage:
   wayfare restore --from FILE --data DIR [--force]
   wayfare import  --data DIR [--dry-run] people.csv
   wayfare export  --data DIR [--out FILE]
+  wayfare export  --all --data DIR --out FILE   (everything, as JSON: docs/EXPORT.md)
+  wayfare copy    --from DIR --to postgres://…  (moves an organization to PostgreSQL)
   wayfare analytics rebuild --data DIR
   wayfare analytics share on|off --data DIR
   wayfare analytics private-follows on|off --data DIR
@@ -122,6 +124,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.restore(ctx, rest)
 	case "import":
 		return e.importChart(ctx, rest)
+	case "copy":
+		return e.copyOrganization(ctx, rest)
 	case "export":
 		return e.exportChart(ctx, rest)
 	case "analytics":

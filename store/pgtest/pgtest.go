@@ -46,11 +46,56 @@ var (
 // call it from TestMain in a package that uses Database.
 func Main(m *testing.M) {
 	code := m.Run()
+	stopCluster()
+	os.Exit(code)
+}
+
+// MainBoth runs the package's tests twice, on SQLite and then on
+// PostgreSQL: tests open their store with Config, which gives the backend
+// of the run. The PostgreSQL run is left out, with a line that says so,
+// when there is no server, unless WAYFARE_REQUIRE_POSTGRES=1.
+func MainBoth(m *testing.M) {
+	code := m.Run()
+	serverOnce.Do(func() { serverURL, serverErr = findServer() })
+	switch {
+	case serverErr != nil && Required():
+		fmt.Fprintf(os.Stderr, "PostgreSQL is required (WAYFARE_REQUIRE_POSTGRES=1) but none could be reached or made: %v\n", serverErr)
+		code = 1
+	case serverErr != nil:
+		fmt.Fprintf(os.Stderr, "the tests ran on SQLite only: no PostgreSQL server (%v)\n", serverErr)
+	default:
+		backend = "postgres"
+		fmt.Fprintln(os.Stderr, "== the same tests on PostgreSQL")
+		if c := m.Run(); c != 0 {
+			code = c
+		}
+	}
+	stopCluster()
+	os.Exit(code)
+}
+
+// backend is the backend of the run MainBoth is in.
+var backend = "sqlite"
+
+// Backend names the backend the tests run on: "sqlite" or "postgres".
+func Backend() string { return backend }
+
+// Config returns the configuration of a fresh store on the run's backend:
+// the SQLite file at path, or a new PostgreSQL database.
+func Config(t testing.TB, path string) store.Config {
+	t.Helper()
+	if backend == "postgres" {
+		return store.Config{Database: Database(t)}
+	}
+	return store.Config{Path: path}
+}
+
+func stopCluster() {
 	if cluster != "" {
 		_ = asPostgres(pgBin("pg_ctl"), "-D", filepath.Join(cluster, "data"), "-m", "immediate", "stop").Run()
 		os.RemoveAll(cluster)
+		cluster = ""
 	}
-	os.Exit(code)
 }
 
 // Required says that PostgreSQL suites must run (WAYFARE_REQUIRE_POSTGRES=1).

@@ -2,8 +2,8 @@
 -- the target group and of the groups below it at that moment. Rounds open
 -- now take the members of today.
 CREATE TABLE round_electorate (
-    round_id  BIGINT NOT NULL REFERENCES rounds(id),
-    person_id BIGINT NOT NULL REFERENCES people(id),
+    round_id  BIGINT NOT NULL REFERENCES rounds(id) DEFERRABLE,
+    person_id BIGINT NOT NULL REFERENCES people(id) DEFERRABLE,
     PRIMARY KEY (round_id, person_id)
 );
 CREATE INDEX round_electorate_person ON round_electorate(person_id, round_id);
