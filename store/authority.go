@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/wayfare-org/wayfare"
 )
 
 // Authority — who may do what — is never remembered past a change. Every
 // transaction that changes it (a role, a membership, the admin flag, a
-// password, a status, a revoked token) moves the authority version, a row
-// of the database, in the same transaction. Its own process learns of the
+// password, a status, a revoked token) moves the authority version — it
+// adds a row to authority_changes, the newest of which is the version — in
+// the same transaction. Its own process learns of the
 // change as the transaction commits; every other process that serves the
 // same data (the command line changing things under a running server, or
 // another node) learns of it within AuthorityEvery, when its watcher reads
@@ -23,11 +26,24 @@ import (
 const DefaultAuthorityEvery = 500 * time.Millisecond
 
 // bumpAuthority moves the authority version in the batch's transaction
-// and returns the new version.
-func bumpAuthority(ctx context.Context, tx *sql.Tx) (int64, error) {
+// and returns the new version. On PostgreSQL it runs under the lock that
+// numbers acts (postgres.go), so that versions grow in commit order.
+func (db *DB) bumpAuthority(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var v int64
-	err := tx.QueryRowContext(ctx, `UPDATE authority SET version = version + 1 WHERE id = 1 RETURNING version`).Scan(&v)
+	err := tx.QueryRowContext(ctx, db.d.sql(`INSERT INTO authority_changes (at) VALUES (?) RETURNING id`), micros(db.now())).Scan(&v)
 	return v, err
+}
+
+// authorityQuery reads the authority version.
+const authorityQuery = `SELECT coalesce(max(id), 0) FROM authority_changes`
+
+// pruneAuthority deletes the authority changes older than the newest.
+func (db *DB) pruneAuthority(ctx context.Context) error {
+	return db.update(wayfare.WithActor(ctx, wayfare.Actor{System: true}), func(tx *Tx) error {
+		tx.quiet = true
+		_, err := tx.exec(`DELETE FROM authority_changes WHERE id < (SELECT max(id) FROM authority_changes)`)
+		return err
+	})
 }
 
 // authorityMoved records a change of authority committed by this process
@@ -101,7 +117,7 @@ func (db *DB) watchAuthority(every time.Duration) {
 		case <-t.C:
 		}
 		var v int64
-		if err := db.read.QueryRow(`SELECT version FROM authority WHERE id = 1`).Scan(&v); err != nil {
+		if err := db.read.QueryRow(authorityQuery).Scan(&v); err != nil {
 			db.log.Warn("authority version", "err", err)
 			continue
 		}
@@ -116,6 +132,9 @@ func (db *DB) watchAuthority(every time.Duration) {
 			purged = time.Now()
 			if err := db.Sessions().Purge(context.Background()); err != nil {
 				db.log.Warn("expired sessions", "err", err)
+			}
+			if err := db.pruneAuthority(context.Background()); err != nil {
+				db.log.Warn("old authority changes", "err", err)
 			}
 		}
 	}

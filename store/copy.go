@@ -288,7 +288,7 @@ func (db *DB) CopyTo(ctx context.Context, dst *DB) ([]TableSum, error) {
 	}
 	// The rows a migration writes (the authority version, the consumer's
 	// position) come from the source instead.
-	for _, t := range []string{"authority", "job_positions"} {
+	for _, t := range []string{"authority_changes", "job_positions"} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+quoteIdent(t)); err != nil {
 			return nil, err
 		}

@@ -230,7 +230,7 @@ func (db *DB) start(ctx context.Context, cfg Config) error {
 	}
 	db.hub.Begin(last)
 	var authority int64
-	if err := db.read.QueryRowContext(ctx, `SELECT version FROM authority WHERE id = 1`).Scan(&authority); err != nil {
+	if err := db.read.QueryRowContext(ctx, authorityQuery).Scan(&authority); err != nil {
 		return err
 	}
 	db.authSeen.Store(authority)

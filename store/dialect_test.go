@@ -1,6 +1,10 @@
 package store
 
-import "testing"
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+)
 
 func TestPlaceholders(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -47,5 +51,36 @@ func TestArgsAsTheDriverTakesThem(t *testing.T) {
 	}
 	if got := sqliteDialect.args([]any{true}); got[0] != true {
 		t.Errorf("sqlite args: %v", got)
+	}
+}
+
+func TestChangeMessagesStayShort(t *testing.T) {
+	many := make([]int64, 5000)
+	for i := range many {
+		many[i] = int64(1_000_000 + i)
+	}
+	for _, tc := range []struct {
+		name          string
+		c             change
+		allInbox, all bool
+	}{
+		{"small", change{Node: "n", Pitches: []int64{1, 2}, Inbox: []int64{3}}, false, false},
+		{"a notice to a large group", change{Node: "n", Pitches: []int64{1}, Inbox: many}, true, false},
+		{"an import", change{Node: "n", Pitches: many, Inbox: many}, true, true},
+	} {
+		msg := tc.c.encode()
+		if len(msg) > maxPayload {
+			t.Errorf("%s: %d bytes", tc.name, len(msg))
+		}
+		var got change
+		if err := json.Unmarshal([]byte(msg), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.AllInbox != tc.allInbox || got.All != tc.all {
+			t.Errorf("%s: all inboxes %v, all %v", tc.name, got.AllInbox, got.All)
+		}
+		if !tc.all && !slices.Equal(got.Pitches, tc.c.Pitches) {
+			t.Errorf("%s: the pitches were lost: %v", tc.name, got.Pitches)
+		}
 	}
 }

@@ -40,6 +40,7 @@ type change struct {
 	Pitches   []int64 `json:"p,omitempty"`
 	People    []int64 `json:"u,omitempty"`
 	Inbox     []int64 `json:"i,omitempty"`
+	AllInbox  bool    `json:"ai,omitempty"` // too many inboxes to name: every inbox version moves
 	All       bool    `json:"all,omitempty"`
 }
 
@@ -64,10 +65,15 @@ func (db *DB) changeOf(tx *Tx, authority int64) (change, bool) {
 	return c, tell
 }
 
-// encode returns the message; one too long for NOTIFY says everything
-// moved instead.
+// encode returns the message; one too long for NOTIFY says every inbox
+// moved instead of naming them (a notice to a large group), and then, if
+// still too long, that everything moved.
 func (c change) encode() string {
 	b, _ := json.Marshal(c)
+	if len(b) > maxPayload && len(c.Inbox) > 0 {
+		c.Inbox, c.AllInbox = nil, true
+		b, _ = json.Marshal(c)
+	}
 	if len(b) > maxPayload {
 		c.Pitches, c.People, c.Inbox, c.All = nil, nil, nil, true
 		b, _ = json.Marshal(c)
@@ -120,7 +126,12 @@ func (db *DB) applyRemote(payload string) {
 	for _, id := range c.Inbox {
 		db.inboxVersions[uint64(id)%uint64(len(db.inboxVersions))].Add(1)
 	}
-	if len(c.Inbox) > 0 {
+	if c.AllInbox {
+		for i := range db.inboxVersions {
+			db.inboxVersions[i].Add(1)
+		}
+	}
+	if len(c.Inbox) > 0 || c.AllInbox {
 		db.inboxMoved()
 	}
 	if c.Sessions {
@@ -149,7 +160,7 @@ func (db *DB) forgetAll() {
 	db.inboxMoved()
 	db.sessions.Clear()
 	var v int64
-	if err := db.read.QueryRow(`SELECT version FROM authority WHERE id = 1`).Scan(&v); err == nil {
+	if err := db.read.QueryRow(authorityQuery).Scan(&v); err == nil {
 		db.authorityMoved(v, true)
 	}
 	db.rolesVersion.Add(1)

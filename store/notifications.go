@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -69,37 +68,75 @@ func (db *DB) RecordNotices(ctx context.Context, from, to wayfare.ID, notices []
 }
 
 // writeNotice writes one notice to each recipient's inbox, once, and
-// queues the immediate mail of those who want it.
+// queues the immediate mail of those who want it. A notice may concern
+// thousands of people (a session opening to a large group): it is written
+// a batch of recipients per statement, in batches of a few sizes only, so
+// that the statements stay few and each database keeps them prepared.
 func (tx *Tx) writeNotice(n notifications.Notice, mailAt time.Time) (int, error) {
 	at := n.At
 	if at.IsZero() {
 		at = tx.now
 	}
 	written := 0
-	for _, p := range n.Recipients {
-		var id wayfare.ID
-		err := tx.row(`INSERT INTO notifications (person_id, kind, act_id, dedupe, subject, body, url, thread, topic, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, kind, dedupe) DO NOTHING RETURNING id`,
-			p, string(n.Kind), n.ActID, n.Key, n.Subject, n.Text, n.URL, n.Thread, n.Topic, micros(at)).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // told already
-		} else if err != nil {
+	for rest := n.Recipients; len(rest) > 0; {
+		k := batchSize(len(rest))
+		part := rest[:k]
+		rest = rest[k:]
+		args := make([]any, 0, 10*k)
+		for _, p := range part {
+			args = append(args, p, string(n.Kind), n.ActID, n.Key, n.Subject, n.Text, n.URL, n.Thread, n.Topic, micros(at))
+		}
+		rows, err := tx.query(`INSERT INTO notifications (person_id, kind, act_id, dedupe, subject, body, url, thread, topic, created_at)
+			VALUES `+repeatList("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k)+`
+			ON CONFLICT (person_id, kind, dedupe) DO NOTHING RETURNING id, person_id`, args...)
+		var ids []any // those not told already
+		err = scanEach(rows, err, func(r *sql.Rows) error {
+			var id, person wayfare.ID
+			if err := r.Scan(&id, &person); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			tx.inbox = append(tx.inbox, person)
+			return nil
+		})
+		if err != nil {
 			return written, err
 		}
-		written++
-		tx.inbox = append(tx.inbox, p)
+		written += len(ids)
 		if mailAt.IsZero() {
 			continue
 		}
-		if _, err := tx.exec(`INSERT INTO mail_outbox (person_id, kind, notification_id, due_at, created_at)
-			SELECT ?, 'notice', ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM preferences f WHERE f.person_id = ?
-				AND (f.email <> 'immediate' OR f.kinds_off LIKE '%,' || ? || ',%'))
-			AND EXISTS (SELECT 1 FROM people WHERE id = ? AND status = 'active')`,
-			p, id, micros(mailAt), micros(tx.now), p, string(n.Kind), p); err != nil {
-			return written, err
+		for len(ids) > 0 {
+			m := batchSize(len(ids))
+			margs := append([]any{micros(mailAt), micros(tx.now)}, ids[:m]...)
+			margs = append(margs, string(n.Kind))
+			if _, err := tx.exec(`INSERT INTO mail_outbox (person_id, kind, notification_id, due_at, created_at)
+				SELECT n.person_id, 'notice', n.id, ?, ? FROM notifications n
+				WHERE n.id IN (`+repeatList("?", m)+`)
+				AND NOT EXISTS (SELECT 1 FROM preferences f WHERE f.person_id = n.person_id
+					AND (f.email <> 'immediate' OR f.kinds_off LIKE '%,' || ? || ',%'))
+				AND EXISTS (SELECT 1 FROM people p WHERE p.id = n.person_id AND p.status = 'active')`, margs...); err != nil {
+				return written, err
+			}
+			ids = ids[m:]
 		}
 	}
 	return written, nil
+}
+
+// batchSize is the largest of a few batch sizes that n fills.
+func batchSize(n int) int {
+	for _, k := range []int{256, 64, 16, 4} {
+		if n >= k {
+			return k
+		}
+	}
+	return 1
+}
+
+// repeatList is item n times, separated by commas.
+func repeatList(item string, n int) string {
+	return item + strings.Repeat(", "+item, n-1)
 }
 
 // RecordDue writes the notices of rounds whose time has passed; each is

@@ -15,12 +15,20 @@ import (
 	"github.com/wayfare-org/wayfare/notifications/mail/mailtest"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 )
 
+// onBoth runs a benchmark on SQLite and on PostgreSQL (when a server is
+// there), each with a store of its own.
+func onBoth(b *testing.B, bench func(b *testing.B, cfg store.Config)) {
+	b.Run("sqlite", func(b *testing.B) { bench(b, store.Config{Path: filepath.Join(b.TempDir(), "wayfare.db")}) })
+	b.Run("postgres", func(b *testing.B) { bench(b, store.Config{Database: pgtest.Database(b)}) })
+}
+
 // crowd opens a store with a group of n members and its manager.
-func crowd(b *testing.B, n int) (db *store.DB, group, manager wayfare.ID, members []wayfare.ID) {
+func crowd(b *testing.B, cfg store.Config, n int) (db *store.DB, group, manager wayfare.ID, members []wayfare.ID) {
 	b.Helper()
-	db, err := store.Open(context.Background(), store.Config{Path: filepath.Join(b.TempDir(), "wayfare.db")})
+	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,9 +74,11 @@ func as(id wayfare.ID) context.Context {
 // people (a session opening to their group), from its commit until every
 // inbox holds its notification and each immediate mail is queued (sent an
 // hour later, after the mail delay).
-func BenchmarkSessionFillsTenThousandInboxes(b *testing.B) {
+func BenchmarkSessionFillsTenThousandInboxes(b *testing.B) { onBoth(b, sessionFillsInboxes) }
+
+func sessionFillsInboxes(b *testing.B, cfg store.Config) {
 	const n = 10_000
-	db, g, mgr, _ := crowd(b, n)
+	db, g, mgr, _ := crowd(b, cfg, n)
 	w := notifications.NewWorker(notifications.Config{Store: db, Holder: "bench", MailDelay: time.Hour,
 		Mail: &notifications.Post{Key: db.LinkKey}})
 	if err := w.Cycle(context.Background()); err != nil { // the seeding's acts
@@ -94,15 +104,17 @@ func BenchmarkSessionFillsTenThousandInboxes(b *testing.B) {
 
 // BenchmarkDigestsForTenThousand: 10,000 people on daily digests, each with
 // something new, get their digests from a local SMTP server.
-func BenchmarkDigestsForTenThousand(b *testing.B) {
+func BenchmarkDigestsForTenThousand(b *testing.B) { onBoth(b, digestsForTenThousand) }
+
+func digestsForTenThousand(b *testing.B, cfg store.Config) {
 	const n = 10_000
-	db, g, mgr, members := crowd(b, n)
+	db, g, mgr, members := crowd(b, cfg, n)
 	srv := mailtest.Start(b)
-	cfg, err := mail.ParseURL(srv.URL())
+	mcfg, err := mail.ParseURL(srv.URL())
 	if err != nil {
 		b.Fatal(err)
 	}
-	sender, err := mail.NewSender(cfg, "Wayfare <wayfare@example.test>")
+	sender, err := mail.NewSender(mcfg, "Wayfare <wayfare@example.test>")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -170,15 +170,17 @@ func (db *DB) runConcurrent(r *writeReq) (authority int64, err error) {
 	if err := db.insertFTS(ctx, sqlTx, tx.fts); err != nil {
 		return 0, fmt.Errorf("store: full-text index: %w", err)
 	}
+	if len(tx.acts) > 0 || tx.rolesChanged {
+		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, actsLock); err != nil {
+			return 0, fmt.Errorf("store: ledger lock: %w", err)
+		}
+	}
 	if tx.rolesChanged {
-		if authority, err = bumpAuthority(ctx, sqlTx); err != nil {
+		if authority, err = db.bumpAuthority(ctx, sqlTx); err != nil {
 			return 0, fmt.Errorf("store: authority version: %w", err)
 		}
 	}
 	if len(tx.acts) > 0 {
-		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, actsLock); err != nil {
-			return 0, fmt.Errorf("store: ledger lock: %w", err)
-		}
 		for _, a := range tx.acts {
 			if err := insertAct(ctx, sqlTx, a); err != nil {
 				return 0, err

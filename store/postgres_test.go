@@ -17,6 +17,7 @@ import (
 
 	"github.com/wayfare-org/wayfare"
 	"github.com/wayfare-org/wayfare/leadership"
+	"github.com/wayfare-org/wayfare/management"
 	"github.com/wayfare-org/wayfare/people"
 	"github.com/wayfare-org/wayfare/store"
 	"github.com/wayfare-org/wayfare/store/pgtest"
@@ -374,4 +375,107 @@ func TestPostgresActsInCommitOrder(t *testing.T) {
 	if sub.Dropped() != 0 {
 		t.Errorf("%d dropped", sub.Dropped())
 	}
+}
+
+// TestPostgresNodesFollowEachOthersChanges: what one node changes moves
+// the other's versions within moments — a pitch's, the lists', a
+// person's inbox, the authority — and a session one ends is over on the
+// other; a node whose listening connection is cut listens again and
+// forgets what it kept.
+func TestPostgresNodesFollowEachOthersChanges(t *testing.T) {
+	u := pgtest.Database(t)
+	open := func() *store.DB {
+		db, err := store.Open(context.Background(), store.Config{Database: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	soon := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(2 * time.Second); !ok(); {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s did not reach the other node within 2 s", what)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	g, err := a.CreateGroup(sys(), people.NewGroup{Name: "Everyone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []wayfare.ID
+	for i := range 3 {
+		p, err := a.CreatePerson(sys(), people.NewPerson{Name: fmt.Sprint("P", i), Email: fmt.Sprintf("p%d@example.test", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	as := func(id wayfare.ID) context.Context {
+		return wayfare.WithActor(context.Background(), wayfare.Actor{PersonID: id})
+	}
+	p, err := a.Publish(as(ids[0]), leadership.NewPitch{GroupID: g.ID, Kind: leadership.Proposal, Title: "Demos",
+		StatusQuo: "Rarely.", BetterWay: "Weekly.", TicketsWanted: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	pitch, lists, roles := b.PitchVersion(p.ID), b.ListsVersion(), b.RolesVersion()
+	if _, _, err := a.BuyTicket(as(ids[1]), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	soon("a purchase", func() bool { return b.PitchVersion(p.ID) != pitch })
+	if got, _ := b.Pitch(context.Background(), p.ID); got.TicketsSold != 1 {
+		t.Errorf("the other node reads %d tickets sold", got.TicketsSold)
+	}
+	if _, err := a.SetRole(sys(), g.ID, ids[2], people.Manager); err != nil {
+		t.Fatal(err)
+	}
+	soon("a role", func() bool { return b.RolesVersion() != roles })
+	if ok, err := b.Manages(context.Background(), ids[2], g.ID); !ok || err != nil {
+		t.Errorf("the other node does not know the new manager: %v %v", ok, err)
+	}
+	if _, err := a.Decide(as(ids[2]), p.ID, management.NewDecision{Outcome: management.Adopt, Method: management.Directive, Rationale: "Yes."}); err != nil {
+		t.Fatal(err)
+	}
+	soon("a decision", func() bool { return b.ListsVersion() != lists })
+
+	// A session ended on one node is over on the other, which had it in memory.
+	if err := a.Sessions().Commit("token-1", []byte("data"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := b.Sessions().Find("token-1"); !found {
+		t.Fatal("the other node does not find the session")
+	}
+	if err := a.Sessions().Delete("token-1"); err != nil {
+		t.Fatal(err)
+	}
+	soon("the end of a session", func() bool { _, found, _ := b.Sessions().Find("token-1"); return !found })
+
+	// Cut the other node's listening connection: it listens again, and
+	// every version it keeps moves.
+	before := b.WriterStats().Reconnects.Load()
+	pitch = b.PitchVersion(p.ID)
+	conn, err := pgx.Connect(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	soon("listening again", func() bool { return b.WriterStats().Reconnects.Load() > before })
+	if b.PitchVersion(p.ID) == pitch {
+		t.Error("a node that listens again keeps what it had kept")
+	}
+	lists = b.ListsVersion()
+	if _, err := a.Publish(as(ids[1]), leadership.NewPitch{GroupID: g.ID, Kind: leadership.Proposal, Title: "Pairing",
+		StatusQuo: "Alone.", BetterWay: "In pairs.", TicketsWanted: 1}); err != nil {
+		t.Fatal(err)
+	}
+	soon("a pitch after listening again", func() bool { return b.ListsVersion() != lists })
 }

@@ -382,7 +382,7 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 	var authority int64 // the authority version this batch moved to, if it did
 	for _, r := range reqs {
 		if r.err == nil && r.roles && authority == 0 {
-			if authority, err = bumpAuthority(ctx, sqlTx); err != nil {
+			if authority, err = db.bumpAuthority(ctx, sqlTx); err != nil {
 				_ = sqlTx.Rollback()
 				return fmt.Errorf("store: authority version: %w", err)
 			}
