@@ -145,3 +145,12 @@ type Service interface {
 	// group or of an ancestor group.
 	SetRole(ctx context.Context, groupID, personID wayfare.ID, role Role) (*Membership, error)
 }
+
+// Tries is what the sign-in limits keep of one key (an account, an
+// address, both): its failed tries, the time before which no try is
+// taken, and when the last try was counted.
+type Tries struct {
+	Fails int
+	Next  time.Time
+	Last  time.Time
+}

@@ -136,6 +136,9 @@ func (db *DB) watchAuthority(every time.Duration) {
 			if err := db.pruneAuthority(context.Background()); err != nil {
 				db.log.Warn("old authority changes", "err", err)
 			}
+			if err := db.purgeTries(context.Background()); err != nil {
+				db.log.Warn("old sign-in counts", "err", err)
+			}
 		}
 	}
 }

@@ -38,7 +38,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	key := currentPasswordKey(me.ID.String())
-	if d := s.limiter.reserve(key); d > 0 {
+	if d := s.limiter.reserve(r.Context(), key); d > 0 {
 		tooMany(w, d)
 		return refuse(http.StatusTooManyRequests, "current_password", "Too many wrong passwords. Try again in "+waitText(d)+".")
 	}
@@ -53,7 +53,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return refuse(http.StatusBadRequest, "current_password", "is not your password.")
 	}
-	s.limiter.forget(key)
+	s.limiter.forget(r.Context(), key)
 	pw := r.PostFormValue("new_password")
 	if err := people.ValidatePassword(pw); err != nil {
 		e, _ := wayfare.AsError(err)

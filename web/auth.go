@@ -124,7 +124,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	addr := s.cfg.TrustedProxies.ClientAddr(r)
 	account, pair, client := accountKey(email), pairKey(email, addr), addressKey(addr)
-	if d := s.limiter.reserve(account, pair, client); d > 0 {
+	if d := s.limiter.reserve(r.Context(), account, pair, client); d > 0 {
 		tooMany(w, d)
 		v.Problem = &wayfare.Error{Code: wayfare.EFORBIDDEN, Message: "Too many failed sign-ins. Try again in " + waitText(d) + "."}
 		s.render(w, r, http.StatusTooManyRequests, "login", v)
@@ -150,8 +150,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnauthorized, "login", v)
 		return nil
 	}
-	s.limiter.release(account, client)
-	s.limiter.forget(pair)
+	s.limiter.release(r.Context(), account, client)
+	s.limiter.forget(r.Context(), pair)
 	if err := s.startSession(r.Context(), actor.PersonID); err != nil {
 		return err
 	}

@@ -13,41 +13,41 @@ func TestLimiterSpacesOutFailures(t *testing.T) {
 	l.now = func() time.Time { return clock }
 	k := pairKey("a@example.test", "192.0.2.1")
 	for i := range 4 {
-		if d := l.reserve(k); d != 0 {
+		if d := l.reserve(context.Background(), k); d != 0 {
 			t.Fatalf("try %d must not wait: %s", i+1, d)
 		}
 	}
 	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
 	for _, w := range want {
-		if d := l.reserve(k); d != 0 {
+		if d := l.reserve(context.Background(), k); d != 0 {
 			t.Fatalf("a try after its wait must go through: %s", d)
 		}
-		if d := l.reserve(k); d != w {
+		if d := l.reserve(context.Background(), k); d != w {
 			t.Fatalf("wait %s, want %s", d, w)
 		}
 		clock = clock.Add(w)
 	}
 	for range 20 {
-		l.reserve(k)
+		l.reserve(context.Background(), k)
 		clock = clock.Add(l.cap)
 	}
-	l.reserve(k)
-	if d := l.reserve(k); d != 10*time.Minute {
+	l.reserve(context.Background(), k)
+	if d := l.reserve(context.Background(), k); d != 10*time.Minute {
 		t.Fatalf("the wait grows to its cap, not past it: %s", d)
 	}
 	other := accountKey("a@example.test")
-	if d := l.reserve(other, k); d == 0 {
+	if d := l.reserve(context.Background(), other, k); d == 0 {
 		t.Fatal("one waiting key holds back the try")
 	}
-	if r := l.get(other, clock); r.fails != 0 {
+	if r := l.get(other, clock); r.Fails != 0 {
 		t.Fatalf("a refused try counts against no key: %+v", r)
 	}
 	clock = clock.Add(l.cap + l.idle + time.Second)
-	if d := l.reserve(k); d != 0 {
+	if d := l.reserve(context.Background(), k); d != 0 {
 		t.Fatalf("a key left alone is forgotten: %s", d)
 	}
-	l.forget(k)
-	if r := l.get(k, clock); r.fails != 0 {
+	l.forget(context.Background(), k)
+	if r := l.get(k, clock); r.Fails != 0 {
 		t.Fatalf("forget: %+v", r)
 	}
 }
@@ -57,15 +57,15 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 	l.max = 1000
 	slow := pairKey("victim@example.test", "192.0.2.9")
 	for range 6 {
-		l.reserve(slow)
+		l.reserve(context.Background(), slow)
 	}
 	for i := range 20_000 {
-		l.reserve(addressKey(fmt.Sprint(i)))
+		l.reserve(context.Background(), addressKey(fmt.Sprint(i)))
 		if len(l.keys) > l.max {
 			t.Fatalf("%d keys kept, bound %d", len(l.keys), l.max)
 		}
 	}
-	if d := l.reserve(slow); d == 0 {
+	if d := l.reserve(context.Background(), slow); d == 0 {
 		t.Fatal("a flood of new keys must not wash out a key that is waiting")
 	}
 }
@@ -97,7 +97,7 @@ func TestAccountCountNeverLocksOut(t *testing.T) {
 	longest := time.Duration(0)
 	for i := range 200 {
 		addr := fmt.Sprintf("198.51.100.%d", i)
-		if d := l.reserve(account, pairKey("a@example.test", addr), addressKey(addr)); d > 0 {
+		if d := l.reserve(context.Background(), account, pairKey("a@example.test", addr), addressKey(addr)); d > 0 {
 			longest = max(longest, d)
 			clock = clock.Add(d)
 		}
@@ -106,7 +106,7 @@ func TestAccountCountNeverLocksOut(t *testing.T) {
 		t.Fatalf("the account's longest wait %s, want some wait but at most %s", longest, accountCap)
 	}
 	// The owner, from an address of their own, waits no longer.
-	if d := l.reserve(account, pairKey("a@example.test", "192.0.2.7"), addressKey("192.0.2.7")); d > accountCap {
+	if d := l.reserve(context.Background(), account, pairKey("a@example.test", "192.0.2.7"), addressKey("192.0.2.7")); d > accountCap {
 		t.Fatalf("the owner waits %s", d)
 	}
 }

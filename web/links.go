@@ -31,13 +31,13 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	addr := s.cfg.TrustedProxies.ClientAddr(r)
-	if d := s.limiter.reserve(addressKey(addr)); d > 0 {
+	if d := s.limiter.reserve(r.Context(), addressKey(addr)); d > 0 {
 		tooMany(w, d)
 		v.Problem = &wayfare.Error{Code: wayfare.EFORBIDDEN, Message: "Too many requests. Try again in " + waitText(d) + "."}
 		s.render(w, r, http.StatusTooManyRequests, "forgot", v)
 		return nil
 	}
-	s.limiter.release(addressKey(addr))
+	s.limiter.release(r.Context(), addressKey(addr))
 	err := s.svc.RequestLink(r.Context(), v.Email, notifications.LinkReset)
 	if e, ok := refused(err); ok {
 		v.Problem = e

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wayfare-org/wayfare/edge"
 	"github.com/wayfare-org/wayfare/people"
+	"github.com/wayfare-org/wayfare/store/pgtest"
 	"github.com/wayfare-org/wayfare/web"
 )
 
@@ -196,6 +197,29 @@ func TestSignInLimitsByAccountAndAddress(t *testing.T) {
 	}
 	if res, _ := b.signInForm("member@example.test", password, "X-Forwarded-For", "203.0.113.6"); res.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("X-Forwarded-For from an untrusted peer was believed: %d", res.StatusCode)
+	}
+}
+
+// TestSignInLimitsAcrossNodes: nodes on one PostgreSQL database count a
+// guesser's tries together, wherever the load balancer sends each.
+func TestSignInLimitsAcrossNodes(t *testing.T) {
+	if pgtest.Backend() != "postgres" {
+		t.Skip("one process counts tries in memory; this is a test of the PostgreSQL run")
+	}
+	a := newSite(t)
+	b := a.node()
+	web.FreezeLimits(a.pages)
+	web.FreezeLimits(b.pages)
+	browsers := []*browser{a.browser(), b.browser()}
+	for i := range 5 {
+		if res, _ := browsers[i%2].signInForm("member@example.test", "guess"); res.StatusCode != 401 {
+			t.Fatalf("try %d: %d", i, res.StatusCode)
+		}
+	}
+	for _, br := range browsers {
+		if res, _ := br.signInForm("member@example.test", password); res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("after 5 failures spread over two nodes: %d, want 429 on each", res.StatusCode)
+		}
 	}
 }
 

@@ -165,6 +165,10 @@ func New(svc Services, log *slog.Logger, cfg Config) (*Server, error) {
 	sm.Codec = sessionCodec{}
 	s := &Server{svc: svc, log: log, sessions: sm, pages: t, assets: a, limiter: newLimiter(),
 		mux: http.NewServeMux(), cfg: cfg, check: people.CheckPassword}
+	s.limiter.log = log
+	if sh, ok := svc.(sharedTries); ok && sh.SharedByNodes() {
+		s.limiter.shared = sh
+	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
 	if s.parts, err = newParts(s); err != nil {
 		return nil, err

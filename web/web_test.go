@@ -30,6 +30,7 @@ const password = "a long enough password"
 // "member".
 type site struct {
 	t     *testing.T
+	cfg   store.Config // where its store is, for another node on it
 	db    *store.DB
 	pages *web.Server
 	srv   *httptest.Server
@@ -52,7 +53,8 @@ func newSiteWith(t *testing.T, cfg web.Config) *site {
 // returns for the site's URL.
 func newSiteFor(t *testing.T, configure func(baseURL string) web.Config) *site {
 	t.Helper()
-	db, err := store.Open(context.Background(), pgtest.Config(t, filepath.Join(t.TempDir(), "w.db")))
+	cfg := pgtest.Config(t, filepath.Join(t.TempDir(), "w.db"))
+	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func newSiteFor(t *testing.T, configure func(baseURL string) web.Config) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, pages: pages, ids: map[string]wayfare.ID{}, srv: srv}
+	s := &site{t: t, cfg: cfg, db: db, pages: pages, ids: map[string]wayfare.ID{}, srv: srv}
 	srv.Config.Handler = pages.Handler()
 	srv.Start()
 	t.Cleanup(s.srv.Close)
@@ -177,4 +179,27 @@ func (b *browser) post(path string, form url.Values, header ...string) *http.Res
 func (s *site) path(p string) string {
 	return strings.NewReplacer("{P}", s.P.String(), "{J}", s.J.String(), "{T}", s.ids["T"].String(),
 		"{member}", s.ids["member"].String()).Replace(p)
+}
+
+// node returns the same site served by another node: a store and pages
+// of their own on the same PostgreSQL database.
+func (s *site) node() *site {
+	s.t.Helper()
+	if s.cfg.Database == "" {
+		s.t.Fatal("another node needs a PostgreSQL database")
+	}
+	db, err := store.Open(context.Background(), s.cfg)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { db.Close() })
+	pages, err := web.New(db, slog.New(slog.NewTextHandler(testLog{s.t}, nil)), web.Config{})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	srv := httptest.NewServer(pages.Handler())
+	s.t.Cleanup(srv.Close)
+	n := *s
+	n.db, n.pages, n.srv = db, pages, srv
+	return &n
 }
