@@ -39,6 +39,9 @@ type Config struct {
 	// Database, when set, is a PostgreSQL connection URL
 	// (postgres://user:password@host/db?sslmode=…) and Path is not used.
 	Database string
+	// Replica, with Database, is the URL of a streaming replica of it
+	// that takes reads off the primary while it has caught up (replica.go).
+	Replica string
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now. Tests pin it.
@@ -113,7 +116,8 @@ type DB struct {
 
 	// PostgreSQL only: the tailer publishes the committed acts (see
 	// postgres.go); published is closed and replaced after each batch.
-	node      string // this node's name in the change messages (fanout.go)
+	node      string   // this node's name in the change messages (fanout.go)
+	replica   *replica // a streaming replica for reads, if one was given
 	tailWake  chan struct{}
 	pubMu     sync.Mutex
 	published chan struct{}
@@ -137,6 +141,9 @@ type Stats struct {
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Database != "" {
 		return openPostgres(ctx, cfg)
+	}
+	if cfg.Replica != "" {
+		return nil, errors.New("store: a replica is one of a PostgreSQL primary: give Database too")
 	}
 	if cfg.Path == "" || cfg.Path == ":memory:" {
 		return nil, errors.New("store: a database file path is required")
@@ -268,6 +275,10 @@ func (db *DB) Close() error {
 	}
 	if db.write != nil && db.write != db.read {
 		errs = append(errs, db.write.Close())
+	}
+	if db.replica != nil {
+		errs = append(errs, db.replica.db.Close())
+		db.replica.pool.Close()
 	}
 	if db.pg != nil {
 		db.pg.Close()

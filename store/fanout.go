@@ -104,6 +104,7 @@ func (db *DB) applyRemote(payload string) {
 		return // this node moved its versions at commit
 	}
 	db.stats.Remote.Add(1)
+	db.changed() // before any version moves: see replica.go
 	if c.All {
 		db.forgetAll()
 		return
@@ -146,6 +147,7 @@ func (db *DB) applyRemote(payload string) {
 // forgetAll moves every version, reads the authority version again and
 // catches the ledger up: what this node kept is read afresh.
 func (db *DB) forgetAll() {
+	db.changed()
 	db.version.Add(1)
 	db.listsVersion.Add(1)
 	for i := range db.pitchVersions {

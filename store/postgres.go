@@ -85,6 +85,12 @@ func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if cfg.Replica != "" {
+		if err := db.openReplica(ctx, cfg.Replica); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	ready := make(chan struct{})
 	db.done.Add(2)
 	go db.listen(ready)

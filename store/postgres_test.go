@@ -479,3 +479,55 @@ func TestPostgresNodesFollowEachOthersChanges(t *testing.T) {
 	}
 	soon("a pitch after listening again", func() bool { return b.ListsVersion() != lists })
 }
+
+// TestPostgresReplicaTakesReadsOnceCaughtUp runs a store on a real
+// primary and streaming replica: what a person writes they read back at
+// once, and the replica answers reads once it has replayed the writes.
+func TestPostgresReplicaTakesReadsOnceCaughtUp(t *testing.T) {
+	primary, replica := pgtest.Replicated(t)
+	ctx := context.Background()
+	if _, err := store.Open(ctx, store.Config{Database: primary, Replica: primary}); err == nil || !strings.Contains(err.Error(), "not a standby") {
+		t.Fatalf("a primary given as the replica: %v", err)
+	}
+	db, err := store.Open(ctx, store.Config{Database: primary, Replica: replica})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	g, err := db.CreateGroup(sys(), people.NewGroup{Name: "Everyone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.CreatePerson(sys(), people.NewPerson{Name: "Author", Email: "author@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := wayfare.WithActor(ctx, wayfare.Actor{PersonID: p.ID})
+	list := func() []*leadership.Pitch {
+		t.Helper()
+		got, err := db.Pitches(me, leadership.PitchFilter{GroupID: g.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for i := range 20 {
+		if _, err := db.Publish(me, leadership.NewPitch{GroupID: g.ID, Kind: leadership.Proposal, Title: fmt.Sprint("Pitch ", i),
+			StatusQuo: "As it is.", BetterWay: "Better.", TicketsWanted: 1}); err != nil {
+			t.Fatal(err)
+		}
+		// Read back at once: never behind the person's own write.
+		if n := len(list()); n != i+1 {
+			t.Fatalf("after pitch %d the list holds %d", i+1, n)
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); db.ReplicaReads() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the replica answered no read within 5 s of the last write")
+		}
+		if n := len(list()); n != 20 {
+			t.Fatalf("the list holds %d, want 20", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -48,7 +48,7 @@ func (db *DB) beginRead(ctx context.Context) (*sql.Tx, error) {
 	if db.d.numbered {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return db.read.BeginTx(ctx, opts)
+	return db.reader().BeginTx(ctx, opts)
 }
 
 // readRow runs a one-row query on the read pool.
@@ -56,7 +56,7 @@ func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if s := db.readStmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
-	return db.read.QueryRowContext(ctx, db.d.sql(q), db.d.args(args)...)
+	return db.reader().QueryRowContext(ctx, db.d.sql(q), db.d.args(args)...)
 }
 
 // readQuery runs a query on the read pool.
@@ -64,5 +64,5 @@ func (db *DB) readQuery(ctx context.Context, q string, args ...any) (*sql.Rows, 
 	if s := db.readStmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
-	return db.read.QueryContext(ctx, db.d.sql(q), db.d.args(args)...)
+	return db.reader().QueryContext(ctx, db.d.sql(q), db.d.args(args)...)
 }

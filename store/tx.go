@@ -400,6 +400,7 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 // afterCommit moves the versions that the committed requests' changes
 // move, so that no cache keyed by them answers with what was before.
 func (db *DB) afterCommit(reqs []*writeReq, authority int64) {
+	db.changed() // before any version moves: see replica.go
 	for _, r := range reqs {
 		if !r.quiet {
 			db.version.Add(1)

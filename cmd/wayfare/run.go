@@ -69,13 +69,15 @@ Server flags (serve and demo):
   --mail-from A            the address mail comes from (needs --base-url for links)
   --mail-delay D           how long an immediate mail waits to be read first (5m)
   --webhook-allow-private  let webhooks reach loopback and private addresses
+  --replica URL            with --database: a streaming replica that takes reads once
+                           it has caught up with what this node has heard of
 
 Flags may also come from the environment: WAYFARE_DATA, WAYFARE_DATABASE, WAYFARE_ADDR,
 WAYFARE_TRUSTED_PROXIES, WAYFARE_METRICS_ADDR, WAYFARE_METRICS_TOKEN,
 WAYFARE_BASE_URL, WAYFARE_OIDC_ISSUER, WAYFARE_OIDC_CLIENT_ID,
 WAYFARE_OIDC_CLIENT_SECRET, WAYFARE_OIDC_NAME, WAYFARE_OIDC_CREATE_PEOPLE,
 WAYFARE_OIDC_GROUPS_CLAIM, WAYFARE_OIDC_ADMIN_CLAIM, WAYFARE_PASSWORD_SIGN_IN,
-WAYFARE_SMTP_URL, WAYFARE_MAIL_FROM, WAYFARE_MAIL_DELAY, WAYFARE_WEBHOOK_ALLOW_PRIVATE;
+WAYFARE_SMTP_URL, WAYFARE_MAIL_FROM, WAYFARE_MAIL_DELAY, WAYFARE_WEBHOOK_ALLOW_PRIVATE, WAYFARE_REPLICA;
 WAYFARE_SECURE_COOKIES=1 behind TLS.
 `
 
@@ -89,6 +91,8 @@ type env struct {
 	// database is the --database flag of the verb: a PostgreSQL URL that
 	// replaces the data directory's SQLite file.
 	database *string
+	// replica is the serving verbs' --replica flag.
+	replica *string
 }
 
 // run is the whole program: main only wires the process to it, so that
@@ -176,8 +180,15 @@ func (e *env) open(ctx context.Context, data string) (*store.DB, error) {
 
 // openWith is open with a clock of its own (nil: the real one).
 func (e *env) openWith(ctx context.Context, data string, now func() time.Time) (*store.DB, error) {
+	replica := ""
+	if e.replica != nil {
+		replica = strings.TrimSpace(*e.replica)
+	}
+	if replica != "" && !e.onPostgres() {
+		return nil, errors.New("--replica is a replica of the --database primary: give --database too")
+	}
 	if e.onPostgres() {
-		db, err := store.Open(ctx, store.Config{Database: strings.TrimSpace(*e.database), Logger: e.log, Now: now})
+		db, err := store.Open(ctx, store.Config{Database: strings.TrimSpace(*e.database), Replica: replica, Logger: e.log, Now: now})
 		if err != nil {
 			return nil, fmt.Errorf("the database of --database: %w", err)
 		}

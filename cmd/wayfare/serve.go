@@ -72,6 +72,8 @@ func (e *env) serveFlags(fs *flag.FlagSet) *serveOptions {
 			"require Authorization: Bearer `token` for /metrics (env WAYFARE_METRICS_TOKEN)"),
 		signIn: e.signInFlags(fs),
 	}
+	e.replica = fs.String("replica", e.getenv("WAYFARE_REPLICA"),
+		"with --database, a streaming replica's `URL` that takes reads once it has caught up (env WAYFARE_REPLICA)")
 	o.mail = e.mailFlags(fs, o.signIn.baseURL)
 	return o
 }

@@ -331,3 +331,69 @@ func makeCluster() (string, error) {
 	u := "postgres://" + url.User(owner).String() + "@/postgres?host=" + url.QueryEscape(dir)
 	return u, ping(u)
 }
+
+// Replicated makes a primary and a streaming replica of it, each a
+// throwaway cluster in a temporary folder (initdb, then pg_basebackup),
+// with one database, and returns the URLs of that database on both. The
+// replica applies each commit 300 ms late (recovery_min_apply_delay), as
+// a busy one would, so that reading from it too early shows. They
+// stop when the test ends. Without PostgreSQL's programs the test is
+// skipped, or fails when WAYFARE_REQUIRE_POSTGRES=1.
+func Replicated(t testing.TB) (primary, replica string) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Helper()
+		if Required() {
+			t.Fatalf(format, args...)
+		}
+		t.Skipf(format, args...)
+	}
+	if !fileExists(pgBin("initdb")) || !fileExists(pgBin("pg_basebackup")) {
+		fail("a replicated pair needs initdb and pg_basebackup")
+	}
+	dir, err := os.MkdirTemp("", "wayfare-pg-pair-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := "postgres"
+	if os.Geteuid() == 0 {
+		if err := exec.Command("chown", "postgres:postgres", dir).Run(); err != nil {
+			fail("chown: %v", err)
+		}
+	} else if me, err := user.Current(); err == nil {
+		owner = me.Username
+	}
+	var started []string
+	t.Cleanup(func() {
+		for _, data := range started {
+			_ = asPostgres(pgBin("pg_ctl"), "-D", data, "-m", "immediate", "stop").Run()
+		}
+		os.RemoveAll(dir)
+	})
+	run := func(name string, args ...string) {
+		t.Helper()
+		if out, err := asPostgres(pgBin(name), args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v: %s", name, err, out)
+		}
+	}
+	start := func(data, port, extra string) {
+		t.Helper()
+		opts := "-c listen_addresses='' -k " + dir + " -p " + port + " -c fsync=off -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on" + extra
+		run("pg_ctl", "-D", data, "-o", opts, "-l", data+".log", "-w", "start")
+		started = append(started, data)
+	}
+	run("initdb", "-D", filepath.Join(dir, "primary"), "-U", owner, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
+	start(filepath.Join(dir, "primary"), "5433", "")
+	at := func(port, db string) string {
+		return "postgres://" + url.User(owner).String() + "@/" + db + "?host=" + url.QueryEscape(dir) + "&port=" + port
+	}
+	if err := admin(at("5433", "postgres"), `CREATE DATABASE wayfare`); err != nil {
+		t.Fatal(err)
+	}
+	run("pg_basebackup", "-h", dir, "-p", "5433", "-U", owner, "-D", filepath.Join(dir, "replica"), "-R", "-X", "stream", "--checkpoint=fast")
+	start(filepath.Join(dir, "replica"), "5434", " -c recovery_min_apply_delay=300ms")
+	if err := ping(at("5434", "wayfare")); err != nil && !strings.Contains(err.Error(), "create databases") {
+		t.Fatalf("the replica: %v", err)
+	}
+	return at("5433", "wayfare"), at("5434", "wayfare")
+}
