@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"time"
 
 	"github.com/wayfare-org/wayfare"
@@ -47,24 +48,20 @@ func (db *DB) pruneAuthority(ctx context.Context) error {
 }
 
 // authorityMoved records a change of authority committed by this process
-// (remote false) or found by the watcher (remote true).
+// (remote false) or found by the watcher, a change message or a fence
+// (remote true). It holds authMu throughout, and drops what is kept before
+// it raises the version it has seen: whoever finds the version already
+// raised (a fence, say) has waited for the drop to be done.
 func (db *DB) authorityMoved(v int64, remote bool) {
-	for {
-		seen := db.authSeen.Load()
-		if v <= seen {
-			if remote {
-				return // this process committed it, or knows of it already
-			}
-			break
-		}
-		if db.authSeen.CompareAndSwap(seen, v) {
-			// A commit of ours that skips a version went after another
-			// process's change this one had not seen yet.
-			remote = remote || v > seen+1
-			break
-		}
+	db.authMu.Lock()
+	defer db.authMu.Unlock()
+	seen := db.authSeen.Load()
+	if v <= seen && remote {
+		return // this process committed it, or knows of it already
 	}
-	if remote {
+	// A commit of ours that skips a version went after another process's
+	// change this one had not seen yet.
+	if remote || v > seen+1 {
 		// Another process changed who is who: whatever this one kept may
 		// read differently now (names, roles, statuses), so every version
 		// moves and the sessions it remembered are read again.
@@ -79,6 +76,9 @@ func (db *DB) authorityMoved(v int64, remote bool) {
 		db.sessions.Clear()
 	}
 	db.rolesVersion.Add(1)
+	if v > seen {
+		db.authSeen.Store(v)
+	}
 	db.credentialsChanged()
 }
 
@@ -140,5 +140,72 @@ func (db *DB) watchAuthority(every time.Duration) {
 				db.log.Warn("old sign-in counts", "err", err)
 			}
 		}
+	}
+}
+
+// Fence makes sure this process knows of every change of authority that
+// was committed before Fence was called, by this process or any other:
+// on PostgreSQL, where other nodes change authority, it reads the
+// authority version (and drops what is kept of authority if it moved)
+// with a query that starts after the call. Callers that come while a
+// query runs share the next one, so that under load the queries run one
+// after the other, not one per request. A request calls it before it
+// trusts anything kept of authority: a change made on another node then
+// governs this node's next request. One process needs none: its own
+// commits move the version as they happen.
+func (db *DB) Fence(ctx context.Context) error {
+	if !db.d.numbered {
+		return nil
+	}
+	f := &db.fence
+	f.mu.Lock()
+	var fl *flight
+	if f.running == nil {
+		fl = &flight{done: make(chan struct{})}
+		f.running = fl
+		f.mu.Unlock()
+		go db.runFences(fl)
+	} else {
+		if f.next == nil {
+			f.next = &flight{done: make(chan struct{})}
+		}
+		fl = f.next
+		f.mu.Unlock()
+	}
+	select {
+	case <-fl.done:
+		return fl.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// fence is the authority query running and the one waiting to start.
+type fence struct {
+	mu            sync.Mutex
+	running, next *flight
+}
+
+type flight struct {
+	done chan struct{}
+	err  error
+}
+
+// runFences runs a fence's query, then the next one while callers wait.
+func (db *DB) runFences(fl *flight) {
+	f := &db.fence
+	for fl != nil {
+		var v int64
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		fl.err = db.read.QueryRowContext(ctx, authorityQuery).Scan(&v)
+		cancel()
+		if fl.err == nil {
+			db.authorityMoved(v, true)
+		}
+		close(fl.done)
+		f.mu.Lock()
+		fl, f.next = f.next, nil
+		f.running = fl
+		f.mu.Unlock()
 	}
 }

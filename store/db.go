@@ -111,6 +111,7 @@ type DB struct {
 	// authSeen is the newest authority version this process knows of;
 	// authCh is closed at the next change (see authority.go).
 	authSeen atomic.Int64
+	authMu   sync.Mutex // held while authority moves (authorityMoved)
 	authCh   atomic.Pointer[chan struct{}]
 	stats    Stats
 
@@ -118,6 +119,7 @@ type DB struct {
 	// postgres.go); published is closed and replaced after each batch.
 	node      string   // this node's name in the change messages (fanout.go)
 	replica   *replica // a streaming replica for reads, if one was given
+	fence     fence    // the authority queries of Fence
 	tailWake  chan struct{}
 	pubMu     sync.Mutex
 	published chan struct{}

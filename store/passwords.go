@@ -51,7 +51,8 @@ func (db *DB) Credentials(ctx context.Context, email string) (wayfare.Actor, str
 // groups) and the actor they are, in one query.
 func (db *DB) SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error) {
 	var epoch int
-	p, err := scanPerson(db.readRow(ctx, `SELECT `+personCols+`, p.session_epoch FROM people p WHERE p.id = ?`, personID), &epoch)
+	// From the primary: authority is never read from a replica.
+	p, err := scanPerson(db.read.QueryRowContext(ctx, db.d.sql(`SELECT `+personCols+`, p.session_epoch FROM people p WHERE p.id = ?`), int64(personID)), &epoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wayfare.Actor{}, &wayfare.Error{Code: wayfare.EUNAUTHORIZED, Message: "the signed-in person no longer exists"}
 	} else if err != nil {

@@ -434,7 +434,9 @@ func TestPostgresNodesFollowEachOthersChanges(t *testing.T) {
 	if _, err := a.SetRole(sys(), g.ID, ids[2], people.Manager); err != nil {
 		t.Fatal(err)
 	}
-	soon("a role", func() bool { return b.RolesVersion() != roles })
+	if err := b.Fence(context.Background()); err != nil || b.RolesVersion() == roles {
+		t.Errorf("a role given on one node: the other's next request does not know of it (%v)", err)
+	}
 	if ok, err := b.Manages(context.Background(), ids[2], g.ID); !ok || err != nil {
 		t.Errorf("the other node does not know the new manager: %v %v", ok, err)
 	}
@@ -453,7 +455,9 @@ func TestPostgresNodesFollowEachOthersChanges(t *testing.T) {
 	if err := a.Sessions().Delete("token-1"); err != nil {
 		t.Fatal(err)
 	}
-	soon("the end of a session", func() bool { _, found, _ := b.Sessions().Find("token-1"); return !found })
+	if _, found, _ := b.Sessions().Find("token-1"); found {
+		t.Error("a session ended on one node is still found on the other by its next request")
+	}
 
 	// Cut the other node's listening connection: it listens again, and
 	// every version it keeps moves.

@@ -25,6 +25,10 @@ type session struct {
 // too: this process writes them, and on PostgreSQL the other nodes tell
 // it when they write one (fanout.go).
 func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	// A session another node ended is forgotten before it is looked up.
+	if err := s.db.Fence(ctx); err != nil {
+		return nil, false, err
+	}
 	now := s.db.now()
 	if c, ok := s.db.sessions.Load(token); ok {
 		if c := c.(session); c.expiry.After(now) {
@@ -68,6 +72,9 @@ func (s *Sessions) DeleteCtx(ctx context.Context, token string) error {
 	s.db.sessions.Delete(token)
 	err := s.db.update(ctx, func(tx *Tx) error {
 		tx.sessionsChanged = true
+		// On several nodes an ended session is a change of authority, so
+		// that the next request on any node knows of it (Fence).
+		tx.rolesChanged = tx.rolesChanged || s.db.SharedByNodes()
 		_, err := tx.exec(`DELETE FROM sessions WHERE token = ?`, token)
 		return err
 	})

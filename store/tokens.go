@@ -293,6 +293,9 @@ func (db *DB) token(ctx context.Context, token string) (*tokenEntry, error) {
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
 		return nil, errBadToken
 	}
+	if err := db.Fence(ctx); err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256([]byte(token))
 	key := string(sum[:])
 	now := db.now()
