@@ -16,9 +16,14 @@ import (
 	"github.com/wayfare-org/wayfare"
 )
 
-// startServer starts "wayfare serve" on a free loopback port over dir.
+// startServer starts "wayfare serve" on a free loopback port over dir,
+// or over the round's PostgreSQL database when the bench measures there.
 func (b *bench) startServer(ctx context.Context, dir string) (*child, error) {
-	srv, err := startChild("wayfare", b.bin, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--metrics-token", b.metricsToken},
+	where := []string{"--data", dir}
+	if b.postgres != "" && dir == b.runDir() {
+		where = []string{"--database", b.pgURL(runDatabase)}
+	}
+	srv, err := startChild("wayfare", b.bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-token", b.metricsToken}, where...),
 		filepath.Join(dir, "server.log"))
 	if err != nil {
 		return nil, err
@@ -39,6 +44,9 @@ func (b *bench) freshCopy() error {
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
+	}
+	if b.postgres != "" {
+		return b.freshDatabase()
 	}
 	for _, name := range []string{"wayfare.db", "wayfare.db-wal"} {
 		src, err := os.Open(filepath.Join(b.seedDir(), name))
@@ -70,6 +78,9 @@ func (b *bench) measure(ctx context.Context, st *State) (*Report, error) {
 	rep := &Report{Machine: thisMachine(), Started: time.Now(), Scale: b.scale, People: len(st.People), Groups: len(st.Groups),
 		Pitches: len(st.Pitches), Tickets: len(st.Pitches) * ds.ticketsPerPitch, Conns: b.conns, Duration: b.duration,
 		Warmup: b.warmup, Rounds: b.rounds, Seeding: st.Seeding, Repeats: map[string][]*Result{}}
+	if b.postgres != "" {
+		rep.Database = "postgres"
+	}
 	ceil, err := startChild("ceiling", b.self, []string{"ceiling", "--addr", "127.0.0.1:0"}, filepath.Join(b.data, "ceiling.log"))
 	if err != nil {
 		return nil, err

@@ -57,6 +57,7 @@ type Report struct {
 	Duration      time.Duration `json:"duration_ns"`
 	Warmup        time.Duration `json:"warmup_ns"`
 	Rounds        int           `json:"rounds"`
+	Database      string        `json:"database,omitempty"` // "postgres" when measured there; SQLite otherwise
 	CeilingBefore *Result       `json:"ceiling_before"`
 	CeilingAfter  *Result       `json:"ceiling_after"`
 	// Ceilings are all the ceiling's measurements: one before each round
@@ -164,6 +165,10 @@ func (r *Report) writeMarkdown(w io.Writer) {
 	fmt.Fprintf(w, "%d CPUs (%s), %s, %s, %s; %d connections, %s per scenario after a %s warm-up, %d round(s), "+
 		"each figure the round with the median share of the ceiling; started %s.\n\n",
 		m.CPUs, m.Model, m.Memory, m.Go, m.Kernel, r.Conns, r.Duration, r.Warmup, max(r.Rounds, 1), r.Started.UTC().Format(time.RFC3339))
+	if r.Database == "postgres" {
+		fmt.Fprint(w, "On PostgreSQL, on the same machine: each round serves a fresh database made from the seeded one; "+
+			"the database server's CPU is in the *other* column.\n\n")
+	}
 	fmt.Fprintln(w, "| scenario | requests | req/s | % of ceiling | p50 | p99 | errors | CPU server / bench / other | target | result |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|---|---|")
 	for _, c := range []struct {

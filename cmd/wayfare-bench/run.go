@@ -93,6 +93,7 @@ type bench struct {
 	mixedRate             float64
 	sessions              int
 	metricsToken          string // the servers' /metrics answer only to it
+	postgres              string // a PostgreSQL server's URL to measure on, instead of SQLite
 	stdout, stderr        io.Writer
 }
 
@@ -125,6 +126,8 @@ func parseRun(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.IntVar(&b.mixedConns, "mixed-conns", 4, "extra `connections` of the background writer in the mixed scenarios (not measured)")
 	fs.Float64Var(&b.mixedRate, "mixed-rate", 1000, "ticket purchases per `second` of the background writer in the mixed scenarios")
 	fs.IntVar(&b.sessions, "sessions", 200, "people signed in through POST /login for the page scenarios; each page is asked for as a random one of `them`")
+	fs.StringVar(&b.postgres, "postgres", getenv("WAYFARE_BENCH_POSTGRES"),
+		"measure on PostgreSQL: the `URL` of a server where the bench may create databases; the seeded data set is copied there once (wayfare copy) and each round serves a fresh database made from it (env WAYFARE_BENCH_POSTGRES)")
 	keys := fs.String("scenarios", "get,list,pitchpage,homepage,getmixed,pitchpagemixed,homepagemixed,tickets,pitches", "comma-separated `list` of scenarios")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -16,6 +16,10 @@ import (
 	"time"
 
 	"github.com/wayfare-org/wayfare"
+	"github.com/wayfare-org/wayfare/store"
+	"github.com/wayfare-org/wayfare/store/pgtest"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // reads the PostgreSQL database afterwards
 )
 
 // buildBinary builds the wayfare command into a temporary folder.
@@ -33,7 +37,13 @@ func buildBinary(t *testing.T) string {
 // startProcess runs "wayfare serve" as a real process and returns its URL.
 func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	return startProcessOn(t, bin, "--data", dir)
+}
+
+// startProcessOn is startProcess on the database the flags name.
+func startProcessOn(t *testing.T, bin string, where ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, where...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -56,10 +66,23 @@ func TestKilledProcessLosesNoAcknowledgedPurchase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a real process")
 	}
-	dir := t.TempDir()
-	o := e2eSeed(t, dir, 120)
 	bin := buildBinary(t)
-	cmd, url := startProcess(t, bin, dir)
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "wayfare.db")
+		killMidPurchases(t, bin, store.Config{Path: path}, []string{"--data", dir}, "sqlite", path)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		u := pgtest.Database(t)
+		killMidPurchases(t, bin, store.Config{Database: u}, []string{"--database", u}, "pgx", u)
+	})
+}
+
+// killMidPurchases is the test on one database: cfg for the seeding, the
+// flags that serve it, and the driver and source that read it afterwards.
+func killMidPurchases(t *testing.T, bin string, cfg store.Config, where []string, driver, source string) {
+	o := e2eSeedIn(t, cfg, 120)
+	cmd, url := startProcessOn(t, bin, where...)
 	var pitches []wayfare.ID
 	for range 10 {
 		pitches = append(pitches, e2ePitch(t, url, o.manager, o.group).ID)
@@ -98,23 +121,29 @@ func TestKilledProcessLosesNoAcknowledgedPurchase(t *testing.T) {
 		t.Fatal("the load finished before the kill; nothing was tested")
 	}
 
-	db, err := sql.Open("sqlite", filepath.Join(dir, "wayfare.db"))
+	db, err := sql.Open(driver, source)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	q := func(s string) string { // the two placeholders these reads use
+		if driver == "pgx" {
+			s = strings.Replace(strings.Replace(s, "?", "$1", 1), "?", "$2", 1)
+		}
+		return s
+	}
 	personIDs := map[string]wayfare.ID{}
 	for i := range o.people {
 		var id wayfare.ID
-		if err := db.QueryRow(`SELECT id FROM people WHERE email = ?`, fmt.Sprintf("person%d@example.test", i)).Scan(&id); err != nil {
+		if err := db.QueryRow(q(`SELECT id FROM people WHERE email = ?`), fmt.Sprintf("person%d@example.test", i)).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		personIDs[o.people[i]] = id
 	}
 	for _, a := range acked {
 		var ok bool
-		db.QueryRow(`SELECT EXISTS (SELECT 1 FROM tickets WHERE pitch_id = ? AND person_id = ?)`,
-			pitches[a.pitch], personIDs[o.people[a.person]]).Scan(&ok)
+		db.QueryRow(q(`SELECT EXISTS (SELECT 1 FROM tickets WHERE pitch_id = ? AND person_id = ?)`),
+			int64(pitches[a.pitch]), int64(personIDs[o.people[a.person]])).Scan(&ok)
 		if !ok {
 			t.Errorf("acknowledged purchase of pitch %s by person %d was lost", pitches[a.pitch], a.person)
 		}
