@@ -84,3 +84,13 @@ func TestChangeMessagesStayShort(t *testing.T) {
 		}
 	}
 }
+
+func TestCastIDOnlyWherePostgreSQLNeedsIt(t *testing.T) {
+	q := `WITH RECURSIVE anc(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT 1) SELECT ?`
+	if got := sqliteDialect.sql(q); got != `WITH RECURSIVE anc(id) AS (SELECT ? UNION ALL SELECT 1) SELECT ?` {
+		t.Errorf("sqlite: %s", got)
+	}
+	if got := postgresDialect.sql(q); got != `WITH RECURSIVE anc(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL SELECT 1) SELECT $2` {
+		t.Errorf("postgres: %s", got)
+	}
+}

@@ -28,7 +28,7 @@ func (db *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
 	if db.rstmts.n.Load() >= maxReadStmts {
 		return nil
 	}
-	s, err := db.read.PrepareContext(ctx, q)
+	s, err := db.read.PrepareContext(ctx, db.d.sql(q))
 	if err != nil {
 		return nil // the plain call reports the error
 	}

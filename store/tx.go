@@ -88,9 +88,9 @@ func (tx *Tx) stmt(q string) *sql.Stmt {
 }
 
 // prepareMissed prepares the statements the last batch ran unprepared.
-func (c *stmtCache) prepareMissed(ctx context.Context, db *sql.DB) {
+func (c *stmtCache) prepareMissed(ctx context.Context, db *sql.DB, d *dialect) {
 	for q := range c.missed {
-		if s, err := db.PrepareContext(ctx, q); err == nil {
+		if s, err := db.PrepareContext(ctx, d.sql(q)); err == nil {
 			c.prepared[q] = s
 		}
 		delete(c.missed, q)
@@ -393,7 +393,7 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	db.afterCommit(reqs, authority)
-	db.wstmts.prepareMissed(ctx, db.write)
+	db.wstmts.prepareMissed(ctx, db.write, db.d)
 	return nil
 }
 
