@@ -63,23 +63,28 @@ func (db *DB) authorityMoved(v int64, remote bool) {
 	// change this one had not seen yet.
 	if remote || v > seen+1 {
 		// Another process changed who is who: whatever this one kept may
-		// read differently now (names, roles, statuses), so every version
-		// moves and the sessions it remembered are read again.
-		db.version.Add(1)
-		db.listsVersion.Add(1)
-		for i := range db.pitchVersions {
-			db.pitchVersions[i].Add(1)
-		}
-		for i := range db.personVersions {
-			db.personVersions[i].Add(1)
-		}
-		db.sessions.Clear()
+		// read differently now (names, roles, statuses).
+		db.dropKept()
 	}
 	db.rolesVersion.Add(1)
 	if v > seen {
 		db.authSeen.Store(v)
 	}
 	db.credentialsChanged()
+}
+
+// dropKept moves every version that what this process keeps is keyed by,
+// and forgets the sessions it remembered: everything is read afresh.
+func (db *DB) dropKept() {
+	db.version.Add(1)
+	db.listsVersion.Add(1)
+	for i := range db.pitchVersions {
+		db.pitchVersions[i].Add(1)
+	}
+	for i := range db.personVersions {
+		db.personVersions[i].Add(1)
+	}
+	db.sessions.Clear()
 }
 
 // credentialsChanged wakes whatever waits on AuthorityChanged: a session

@@ -33,6 +33,9 @@ type dialect struct {
 	idsIn string
 	// like is LIKE that ignores the case of ASCII letters.
 	like string
+	// pitchCols are the columns scanPitch reads: pitchColumns and the
+	// evidence (set at init).
+	pitchCols string
 	// unindexed, put before a column, keeps the planner from choosing an
 	// index on it (SQLite's planner counts no rows; PostgreSQL's does).
 	unindexed string
@@ -82,6 +85,12 @@ var postgresDialect = &dialect{
 	},
 	idsIn: `SELECT value::bigint FROM jsonb_array_elements_text(?::jsonb)`,
 	like:  "ILIKE",
+}
+
+func init() {
+	for _, d := range []*dialect{sqliteDialect, postgresDialect} {
+		d.pitchCols = pitchColumns + d.evidenceJSON
+	}
 }
 
 // castID is how an id parameter is written where its type cannot be told

@@ -47,7 +47,7 @@ type change struct {
 // changeOf describes what a request that is about to commit changed.
 func (db *DB) changeOf(tx *Tx, authority int64) (change, bool) {
 	c := change{Node: db.node, Authority: authority, Sessions: tx.sessionsChanged}
-	c.Quiet = tx.quiet && len(tx.acts) == 0 && len(tx.touched) == 0 && !tx.rolesChanged
+	c.Quiet = tx.onlyQuiet()
 	if n := len(tx.acts); n > 0 {
 		c.Act = int64(tx.acts[n-1].ID)
 		c.Lists = !tx.narrow
@@ -148,19 +148,11 @@ func (db *DB) applyRemote(payload string) {
 // catches the ledger up: what this node kept is read afresh.
 func (db *DB) forgetAll() {
 	db.changed()
-	db.version.Add(1)
-	db.listsVersion.Add(1)
-	for i := range db.pitchVersions {
-		db.pitchVersions[i].Add(1)
-	}
-	for i := range db.personVersions {
-		db.personVersions[i].Add(1)
-	}
+	db.dropKept()
 	for i := range db.inboxVersions {
 		db.inboxVersions[i].Add(1)
 	}
 	db.inboxMoved()
-	db.sessions.Clear()
 	var v int64
 	if err := db.read.QueryRow(authorityQuery).Scan(&v); err == nil {
 		db.authorityMoved(v, true)

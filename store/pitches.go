@@ -99,7 +99,7 @@ func (tx *Tx) insertEvidence(column string, owner wayfare.ID, items []leadership
 }
 
 // pitchCols are the columns scanPitch reads, the evidence last.
-func (db *DB) pitchCols() string { return pitchColumns + db.d.evidenceJSON }
+func (db *DB) pitchCols() string { return db.d.pitchCols }
 
 const pitchColumns = `p.id, p.group_id, p.author_id, p.kind, p.title, p.status_quo, p.better_way, p.tickets_wanted,
 	p.sales_close, p.status, p.origin_relation, p.origin_levels, p.decision_id, p.journey_id, p.merged_into,

@@ -199,8 +199,7 @@ func (db *DB) runConcurrent(r *writeReq) (authority int64, err error) {
 	if err := sqlTx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: commit: %w", err)
 	}
-	r.acts, r.touched, r.roles, r.narrow, r.inbox = tx.acts, tx.touched, tx.rolesChanged, tx.narrow, tx.inbox
-	r.quiet = tx.quiet && len(tx.acts) == 0 && len(tx.touched) == 0 && !tx.rolesChanged
+	r.share(tx)
 	return authority, nil
 }
 

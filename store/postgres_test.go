@@ -234,14 +234,7 @@ func sys() context.Context {
 // store's hub offers every act once, in order.
 func TestPostgresActsInCommitOrder(t *testing.T) {
 	u := pgtest.Database(t)
-	open := func() *store.DB {
-		db, err := store.Open(context.Background(), store.Config{Database: u})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
+	open := func() *store.DB { return openNode(t, u) }
 	a, b, c := open(), open(), open()
 	g, err := a.CreateGroup(sys(), people.NewGroup{Name: "Everyone"})
 	if err != nil {
@@ -384,14 +377,7 @@ func TestPostgresActsInCommitOrder(t *testing.T) {
 // forgets what it kept.
 func TestPostgresNodesFollowEachOthersChanges(t *testing.T) {
 	u := pgtest.Database(t)
-	open := func() *store.DB {
-		db, err := store.Open(context.Background(), store.Config{Database: u})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
+	open := func() *store.DB { return openNode(t, u) }
 	a, b := open(), open()
 	soon := func(what string, ok func() bool) {
 		t.Helper()
@@ -534,4 +520,15 @@ func TestPostgresReplicaTakesReadsOnceCaughtUp(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// openNode opens a store on the database at u, as one more node would.
+func openNode(t *testing.T, u string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Config{Database: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

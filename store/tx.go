@@ -186,6 +186,19 @@ type writeReq struct {
 	done    chan struct{}
 }
 
+// share records what the request's share of the transaction wrote and
+// what that changed.
+func (r *writeReq) share(tx *Tx) {
+	r.acts, r.fts, r.touched, r.roles, r.narrow, r.inbox = tx.acts, tx.fts, tx.touched, tx.rolesChanged, tx.narrow, tx.inbox
+	r.quiet = tx.onlyQuiet()
+}
+
+// onlyQuiet says the request changed only what no cache keyed by the
+// store's version shows.
+func (tx *Tx) onlyQuiet() bool {
+	return tx.quiet && len(tx.acts) == 0 && len(tx.touched) == 0 && !tx.rolesChanged
+}
+
 // maxBatch bounds how many requests one transaction carries.
 const maxBatch = 256
 
@@ -363,8 +376,7 @@ func (db *DB) run(reqs []*writeReq, plain bool) error {
 		r.acts, r.fts, r.touched, r.roles, r.narrow, r.inbox, r.quiet = nil, nil, nil, false, false, nil, false
 		tx, r.err = db.runOne(sqlTx, now, r, !plain)
 		if tx != nil {
-			r.acts, r.fts, r.touched, r.roles, r.narrow, r.inbox = tx.acts, tx.fts, tx.touched, tx.rolesChanged, tx.narrow, tx.inbox
-			r.quiet = tx.quiet && len(tx.acts) == 0 && len(tx.touched) == 0 && !tx.rolesChanged
+			r.share(tx)
 		}
 		fts = append(fts, r.fts...)
 		if r.err != nil && plain {

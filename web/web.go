@@ -55,9 +55,6 @@ type Services interface {
 	CreateSCIMToken(ctx context.Context, ownerID wayfare.ID, in people.NewToken) (*people.Token, error)
 	SCIMTokens(ctx context.Context) ([]*people.Token, error)
 	SignedIn(ctx context.Context, personID wayfare.ID) (*people.Person, wayfare.Actor, error)
-	// Fence makes sure what is kept of authority includes every change
-	// committed before the call, on any node (store.DB.Fence).
-	Fence(ctx context.Context) error
 	PersonBrief(ctx context.Context, id wayfare.ID) (*people.Person, error)
 	Sessions() *store.Sessions
 	people.SignOnService

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -44,6 +45,8 @@ func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 func startProcessOn(t *testing.T, bin string, where ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, where...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +56,8 @@ func startProcessOn(t *testing.T, bin string, where ...string) (*exec.Cmd, strin
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the URL: %v", err)
+	if err != nil || !strings.Contains(line, "http://") {
+		t.Fatalf("the server did not start: %v %q\n%s", err, line, stderr.String())
 	}
 	return cmd, strings.TrimSpace(line[strings.Index(line, "http://"):])
 }

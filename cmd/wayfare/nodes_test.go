@@ -2,12 +2,10 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -18,28 +16,6 @@ import (
 	"github.com/wayfare-org/wayfare/store"
 	"github.com/wayfare-org/wayfare/store/pgtest"
 )
-
-// startNode runs "wayfare serve" as a real process on a PostgreSQL
-// database and returns its URL.
-func startNode(t *testing.T, bin, database string) string {
-	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--database", database)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || !strings.Contains(line, "http://") {
-		t.Fatalf("a node did not start: %v %q\n%s", err, line, stderr.String())
-	}
-	return strings.TrimSpace(line[strings.Index(line, "http://"):])
-}
 
 // watch opens the event stream of a node and sends each act it receives.
 func watch(t *testing.T, base, token string) <-chan wayfare.Act {
@@ -83,7 +59,8 @@ func TestTwoNodesOnOneDatabase(t *testing.T) {
 	o := e2eSeedIn(t, store.Config{Database: u}, 30)
 	admins := twoAdmins(t, store.Config{Database: u})
 	bin := buildBinary(t)
-	a, b := startNode(t, bin, u), startNode(t, bin, u)
+	_, a := startProcessOn(t, bin, "--database", u)
+	_, b := startProcessOn(t, bin, "--database", u)
 
 	// An act through A reaches a watcher on B within a second.
 	p := e2ePitch(t, a, o.people[0], o.group)
